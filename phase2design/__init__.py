@@ -1,0 +1,47 @@
+"""phase2design: exact design and analysis of single-arm phase II trials.
+
+Conventions (Simon 1989): a single-stage design ``r/n`` declares the drug
+promising (rejects H0) if more than ``r`` of ``n`` patients respond; a
+two-stage design ``r1/n1, r/n`` stops after stage 1 if ``X1 <= r1`` and
+rejects H0 at the end if ``X1 + X2 > r``.
+
+The public names are loaded on first use, so ``import phase2design`` does not
+pull in numba, scipy or pandas until they are needed.
+"""
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "simon_design": "designs",
+    "simon_feasible_designs": "designs",
+    "single_stage_design": "designs",
+    "cutoff_table": "designs",
+    "two_stage_design": "designs",
+    "single_stage_design_oc": "designs",
+    "two_stage_oc": "designs",
+    "single_stage_oc": "designs",
+    "NoFeasibleDesignError": "designs",
+    "SimonResult": "results",
+    "SingleStageResult": "results",
+    "SingleStageDesign": "results",
+    "TwoStageDesign": "results",
+    "CutoffTable": "results",
+    "OperatingCharacteristics": "results",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'phase2design' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__

@@ -1,0 +1,99 @@
+"""Argument checks for the public entry points.
+
+Every check raises ``ValueError`` (wrong value) or ``TypeError`` (wrong kind)
+with a one-line message that names the argument, the rule and the value, so
+the CLI can print it as it is.
+"""
+
+import math
+import numbers
+
+#: Largest total sample size the engine accepts.  Tables are triangular in n
+#: (memory ~ 16 n^2 bytes), and phase II trials are far below this.
+N_LIMIT = 5000
+
+
+def _is_bool(value):
+    return isinstance(value, bool) or type(value).__name__ == "bool_"
+
+
+def check_rate(name, value, *, closed=False):
+    """A response rate: a real number in (0, 1), or [0, 1] with ``closed``."""
+    if _is_bool(value) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number between 0 and 1, got {value!r}")
+    value = float(value)
+    if math.isnan(value):
+        raise ValueError(f"{name} must be a number between 0 and 1, got nan")
+    if closed:
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"{name} must lie in [0, 1], got {value!r}")
+    elif not 0.0 < value < 1.0:
+        raise ValueError(f"{name} must lie strictly between 0 and 1, got {value!r}")
+    return value
+
+
+def check_probability(name, value):
+    """An error rate or confidence level: a real number in (0, 1)."""
+    return check_rate(name, value)
+
+
+def check_int(name, value, *, minimum=0, maximum=None):
+    """A whole number in [minimum, maximum]; floats such as 9.0 are accepted."""
+    if _is_bool(value):
+        raise TypeError(f"{name} must be a whole number, got {value!r}")
+    if isinstance(value, numbers.Integral):
+        out = int(value)
+    elif isinstance(value, numbers.Real):
+        if math.isnan(value) or math.isinf(value) or value != int(value):
+            raise ValueError(f"{name} must be a whole number, got {value!r}")
+        out = int(value)
+    else:
+        raise TypeError(f"{name} must be a whole number, got {value!r}")
+    if out < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {out}")
+    if maximum is not None and out > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {out}")
+    return out
+
+
+def check_rates_ordered(p0, p1):
+    """p0 and p1 in (0, 1) with p0 < p1 (the drug is promising at p1)."""
+    p0 = check_rate("p0", p0)
+    p1 = check_rate("p1", p1)
+    if not p0 < p1:
+        raise ValueError(f"p0 must be smaller than p1, got p0={p0!r} and p1={p1!r}")
+    return p0, p1
+
+
+def check_choice(name, value, choices):
+    """One of a fixed set of strings."""
+    if value not in choices:
+        allowed = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+    return value
+
+
+def check_single_stage(r, n):
+    """A single-stage design: n >= 1 patients, reject H0 if X > r, 0 <= r < n."""
+    n = check_int("n", n, minimum=1, maximum=N_LIMIT)
+    r = check_int("r", r, minimum=0)
+    if r >= n:
+        raise ValueError(f"r must be smaller than n (reject H0 if more than r of n respond), got r={r}, n={n}")
+    return r, n
+
+
+def check_two_stage(r1, n1, r, n):
+    """A Simon design r1/n1, r/n: 0 <= r1 < n1 < n and r1 <= r < n."""
+    n = check_int("n", n, minimum=2, maximum=N_LIMIT)
+    n1 = check_int("n1", n1, minimum=1)
+    r1 = check_int("r1", r1, minimum=0)
+    r = check_int("r", r, minimum=0)
+    if n1 >= n:
+        raise ValueError(f"n1 must be smaller than n (stage 2 needs at least one patient), got n1={n1}, n={n}")
+    if r1 >= n1:
+        raise ValueError(f"r1 must be smaller than n1 (else the trial always stops), got r1={r1}, n1={n1}")
+    if r >= n:
+        raise ValueError(f"r must be smaller than n (reject H0 if more than r of n respond), got r={r}, n={n}")
+    if r < r1:
+        raise ValueError(f"r must be at least r1, got r1={r1}, r={r}")
+    return r1, n1, r, n
