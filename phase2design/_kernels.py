@@ -276,19 +276,21 @@ def _single_scan(nlo, nhi, p0, p1, alpha, beta, rounded, want):
 # ---------------------------------------------------------------------------
 
 @njit(cache=True)
-def _ump_power(n, p0, p1, alpha, pmf0, sf0, pmf1, sf1):
+def _ump_power(n, p0, p1, alpha):
     """Power at p1 of the randomised most powerful level-alpha test on n patients.
 
     By the Neyman-Pearson lemma no design with n patients in total, in any
-    number of stages, has more power; it gives a lower limit for the search.
+    number of stages, has more power; the power never falls as n grows (the
+    test may ignore a patient), so it gives a lower limit for any search.
     """
-    o = _tri_offset(n)
+    pmf0, cdf0, sf0 = _binom_tables(n, p0)
+    pmf1, cdf1, sf1 = _binom_tables(n, p1)
     for k in range(n + 1):
-        if sf0[o + k] <= alpha:
-            gamma = (alpha - sf0[o + k]) / pmf0[o + k]
+        if sf0[k] <= alpha:
+            gamma = (alpha - sf0[k]) / pmf0[k]
             if gamma > 1.0:
                 gamma = 1.0
-            return sf1[o + k] + gamma * pmf1[o + k]
+            return sf1[k] + gamma * pmf1[k]
     return 0.0
 
 

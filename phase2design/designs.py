@@ -297,15 +297,22 @@ class _Tables:
             self.grow(max(2 * self.size, n))
 
 
-def _smallest_n_ump(tab, p0, p1, alpha, beta, start=2):
-    """Smallest n whose most powerful level-alpha test reaches power 1 - beta."""
-    n = start
-    while n <= N_LIMIT:
-        tab.ensure(n)
-        if K._ump_power(n, p0, p1, alpha, tab.pmf0, tab.sf0, tab.pmf1, tab.sf1) >= 1.0 - beta:
-            return n
-        n += 1
-    return None
+def _smallest_n_ump(p0, p1, alpha, beta):
+    """Smallest n whose most powerful level-alpha test reaches power 1 - beta (None if > N_LIMIT).
+
+    That power never decreases with n, so bisection finds it.
+    """
+    target = 1.0 - beta
+    if K._ump_power(N_LIMIT, p0, p1, alpha) < target:
+        return None
+    lo, hi = 1, N_LIMIT
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if K._ump_power(mid, p0, p1, alpha) >= target:
+            hi = mid
+        else:
+            lo = mid + 1
+    return max(lo, 2)
 
 
 def _admissible(best, n_opt):
@@ -410,12 +417,12 @@ def simon_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
     alpha, beta = _check_errors(alpha, beta)
     nmax = _check_nmax(nmax)
     limit = N_LIMIT if nmax is None else nmax
-    tab = _Tables(p0, p1, beta, int(1.6 * _approx_single_n(p0, p1, alpha, beta)) + 20)
-    n = _smallest_n_ump(tab, p0, p1, alpha, beta)
+    n = _smallest_n_ump(p0, p1, alpha, beta)
     if n is None:
         raise NoFeasibleDesignError(
             f"no design with n <= {N_LIMIT} (the engine's limit) meets alpha={alpha:g}, beta={beta:g} "
             f"for p0={p0:g}, p1={p1:g}: widen p1 - p0 or relax alpha or beta")
+    tab = _Tables(p0, p1, beta, max(int(1.6 * _approx_single_n(p0, p1, alpha, beta)), n) + 20)
     rows = []
     en0_star = math.inf
     stop_reason = f"nmax={limit} reached"

@@ -1,0 +1,332 @@
+"""The ``phase2design`` command line.
+
+Data go to stdout, messages to stderr.  Exit codes: 0 success, 1 no feasible
+design (the message says what to change), 2 bad input, 130 interrupted.
+Heavy modules (numba kernels, pandas, matplotlib) load only inside commands.
+"""
+
+import math
+import sys
+import time
+
+import click
+
+from . import __version__
+from . import _render as R
+
+FORMATS = ("table", "json", "csv", "markdown")
+CONVENTION_2 = ("Convention (Simon 1989): r1/n1, r/n = stop after n1 patients if X1 <= r1; "
+                "otherwise declare the drug promising (reject H0) if X1 + X2 > r.")
+CONVENTION_1 = ("Convention: r/n = declare the drug promising (reject H0) if X > r, i.e. at least r + 1 "
+                "of n respond (A'Hern 2001 tabulates r + 1).")
+
+
+class _Infeasible(click.ClickException):
+    exit_code = 1
+
+
+class _BadInput(click.ClickException):
+    exit_code = 2
+
+
+def _fail_bad(msg):
+    raise _BadInput(msg)
+
+
+def _run(fn):
+    """Turn library errors into one-line messages with the right exit code."""
+    from .designs import NoFeasibleDesignError
+
+    try:
+        return fn()
+    except NoFeasibleDesignError as e:
+        raise _Infeasible(str(e)) from None
+    except (ValueError, TypeError) as e:
+        raise _BadInput(str(e)) from None
+
+
+# ---------------------------------------------------------------------------
+# Argument parsing helpers
+# ---------------------------------------------------------------------------
+
+def _float_token(name, tok):
+    try:
+        return float(tok)
+    except ValueError:
+        _fail_bad(f"{name} must be a number, got {tok!r}")
+
+
+def parse_rates(name, text):
+    """'0.05,0.25' -> [0.05, 0.25]; '0:1:0.05' -> 0, 0.05, ..., 1 (inclusive)."""
+    text = text.strip()
+    if ":" in text:
+        parts = text.split(":")
+        if len(parts) != 3:
+            _fail_bad(f"{name} grid must be START:STOP:STEP, got {text!r}")
+        start, stop, step = (_float_token(name, t) for t in parts)
+        if not all(math.isfinite(v) for v in (start, stop, step)) or step <= 0 or stop < start:
+            _fail_bad(f"{name} grid needs finite START <= STOP and STEP > 0, got {text!r}")
+        count = int(math.floor((stop - start) / step + 1e-9)) + 1
+        if count > 100000:
+            _fail_bad(f"{name} grid must have at most 100000 points, got {count}")
+        return [round(start + i * step, 12) for i in range(count)]
+    if not text:
+        _fail_bad(f"{name} must not be empty")
+    return [_float_token(name, t) for t in text.split(",")]
+
+
+def _emit(fmt, obj, headers, rows, text_fn):
+    if fmt == "json":
+        click.echo(R.to_json(obj))
+    elif fmt == "csv":
+        click.echo(R.csv_table(headers, rows))
+    elif fmt == "markdown":
+        click.echo(R.markdown_table(headers, [[R.fmt(c, 6) for c in r] for r in rows]))
+    else:
+        click.echo(text_fn())
+
+
+class _Progress:
+    """A one-line progress note on stderr, shown only on a terminal and only for slow runs."""
+
+    def __init__(self, label, enabled):
+        self.label = label
+        self.enabled = enabled and sys.stderr.isatty()
+        self.start = time.monotonic()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, n):
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.start > 0.5 and now - self.last > 0.2:
+            click.echo(f"\r{self.label}: n = {n} ({now - self.start:.1f} s)", err=True, nl=False)
+            self.last = now
+            self.shown = True
+
+    def done(self):
+        if self.shown:
+            click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
+
+
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                             help="Output format; json equals the library's to_dict().")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="phase2design")
+def cli():
+    """Exact design and analysis of single-arm phase II trials (binary endpoint).
+
+    Conventions (Simon 1989): a two-stage design r1/n1, r/n stops after n1
+    patients if X1 <= r1 and declares the drug promising (rejects H0) if
+    X1 + X2 > r; a single-stage design r/n rejects H0 if X > r.
+
+    Exit codes: 0 success, 1 no feasible design, 2 bad input.
+    """
+
+
+# ---------------------------------------------------------------------------
+# simon
+# ---------------------------------------------------------------------------
+
+_SIMON_HEADERS = ["kind", "r1", "n1", "r", "n", "en0", "pet0", "attained_alpha", "power", "en1", "pet1",
+                  "q_low", "q_high"]
+
+
+@cli.command()
+@click.option("--p0", type=float, required=True, help="Uninteresting response rate (H0).")
+@click.option("--p1", type=float, required=True, help="Response rate worth pursuing (H1).")
+@click.option("--alpha", type=float, required=True, help="Largest type I error.")
+@click.option("--beta", type=float, required=True, help="Largest type II error (power >= 1 - beta).")
+@click.option("--nmax", type=int, default=None,
+              help="Largest total n to consider (default: search until the optimal design is proven; max 5000).")
+@click.option("--all", "show_all", is_flag=True, help="Also list the minimum-EN0 design for every n searched.")
+@click.option("--quiet", is_flag=True, help="No progress note on stderr.")
+@format_option
+def simon(p0, p1, alpha, beta, nmax, show_all, quiet, fmt):
+    """Simon two-stage designs: minimax, admissible and optimal.
+
+    Example: phase2design simon --p0 0.1 --p1 0.3 --alpha 0.05 --beta 0.2
+    """
+    from .designs import simon_design
+
+    prog = _Progress("searching", not quiet)
+    try:
+        res = _run(lambda: simon_design(p0, p1, alpha, beta, nmax=nmax, progress=prog))
+    finally:
+        prog.done()
+    designs = res.admissible
+    if show_all:
+        marks = {(d.r1, d.n1, d.r, d.n): d for d in res.admissible}
+        designs = [marks.get((d.r1, d.n1, d.r, d.n), d) for d in res.best_by_n]
+    rows = [[d.kind or "", d.r1, d.n1, d.r, d.n, d.en0, d.pet0, d.attained_alpha, d.power, d.en1, d.pet1,
+             d.q_low, d.q_high] for d in designs]
+
+    def text():
+        out = [f"Simon two-stage designs for p0={res.p0:g}, p1={res.p1:g}, alpha={res.alpha:g}, beta={res.beta:g}",
+               CONVENTION_2, ""]
+        trows = [[d.kind or "", f"{d.r1}/{d.n1}", f"{d.r}/{d.n}", R.fmt(d.en0, 2), R.fmt(d.pet0, 3),
+                  R.fmt(d.attained_alpha, 4), R.fmt(d.power, 4), R.fmt(d.en1, 2),
+                  "" if d.q_low is None else f"[{d.q_low:.3f}, {d.q_high:.3f}]"] for d in designs]
+        out.append(R.text_table(["design", "r1/n1", "r/n", "EN0", "PET0", "alpha", "power", "EN1", "q range"],
+                                trows, ["l", "r", "r", "r", "r", "r", "r", "r", "l"]))
+        out.append("")
+        out.append(f"optimal: {res.optimal.label()}: {res.optimal.rule()}.")
+        out.append(f"minimax: {res.minimax.label()}: {res.minimax.rule()}.")
+        out.append("alpha and power are exact attained values; q range: weights q for which the design "
+                   "minimises q*n + (1-q)*EN0 (Jung et al. 2004).")
+        out.append(f"Searched n = {res.best_by_n[0].n}..{res.n_searched}; stopped by {res.stop_reason}.")
+        return "\n".join(out)
+
+    _emit(fmt, res.to_dict(), _SIMON_HEADERS, rows, text)
+
+
+# ---------------------------------------------------------------------------
+# single
+# ---------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--p0", type=str, required=True, help="Null response rate (with --n: one or more, comma-separated).")
+@click.option("--p1", type=float, default=None, help="Alternative response rate.")
+@click.option("--alpha", type=float, default=None, help="Largest type I error (design search).")
+@click.option("--beta", type=float, default=None, help="Largest type II error (design search).")
+@click.option("--n", "n", type=int, default=None, help="Fixed sample size: list every cut-off r = 0..n instead.")
+@click.option("--ahern-rounded", is_flag=True,
+              help="Compare as A'Hern's table did (alpha rounded to 4 decimals, power to 3).")
+@click.option("--candidates", type=int, default=5, show_default=True, help="How many feasible designs to list.")
+@click.option("--nmax", type=int, default=None, help="Largest n to consider (default 5000).")
+@format_option
+def single(p0, p1, alpha, beta, n, ahern_rounded, candidates, nmax, fmt):
+    """Exact single-stage designs (A'Hern 2001), or every cut-off of a fixed-n trial.
+
+    Examples: phase2design single --p0 0.2 --p1 0.5 --alpha 0.05 --beta 0.2;
+    phase2design single --n 9 --p0 0.1,0.2 --p1 0.5
+    """
+    if n is not None:
+        if alpha is not None or beta is not None or ahern_rounded:
+            _fail_bad("--n lists every cut-off of a fixed-size trial; drop --alpha/--beta/--ahern-rounded "
+                      "or drop --n to search for a design")
+        return _cutoffs(n, parse_rates("p0", p0), p1, fmt)
+    if p1 is None or alpha is None or beta is None:
+        _fail_bad("a design search needs --p1, --alpha and --beta (or give --n for the fixed-n table)")
+    p0v = parse_rates("p0", p0)
+    if len(p0v) != 1:
+        _fail_bad(f"a design search takes one p0, got {p0!r}")
+    from .designs import single_stage_design
+
+    res = _run(lambda: single_stage_design(p0v[0], p1, alpha, beta,
+                                           comparison="ahern-rounded" if ahern_rounded else "strict",
+                                           candidates=candidates, nmax=nmax))
+    headers = ["r", "n", "r_min", "attained_alpha", "power"]
+    rows = [[d.r, d.n, d.r_min, d.attained_alpha, d.power] for d in res.candidates]
+
+    def text():
+        d = res.design
+        cmp = ("A'Hern's rounded comparison (alpha to 4 decimals, power to 3)" if ahern_rounded
+               else "strict comparison of exact values")
+        out = [f"Single-stage design for p0={res.p0:g}, p1={res.p1:g}, alpha={res.alpha:g}, beta={res.beta:g}",
+               CONVENTION_1, f"Feasibility: {cmp}.", "",
+               f"design: {d.label()}: {d.rule()}.",
+               f"attained alpha {d.attained_alpha:.4f}, power {d.power:.4f}", "",
+               "Smallest feasible n first (a larger n is not always feasible):"]
+        out.append(R.text_table(["r/n", "at least", "alpha", "power"],
+                                [[d.label(), f"{d.r_min}/{d.n}", R.fmt(d.attained_alpha, 4), R.fmt(d.power, 4)]
+                                 for d in res.candidates]))
+        return "\n".join(out)
+
+    _emit(fmt, res.to_dict(), headers, rows, text)
+
+
+def _cutoffs(n, p0s, p1, fmt):
+    from .designs import cutoff_table
+
+    tab = _run(lambda: cutoff_table(n, p0s, p1))
+    rows_d = tab.rows()
+    headers = list(rows_d[0].keys())
+    rows = [list(r.values()) for r in rows_d]
+
+    def text():
+        out = [f"Every decision rule for a single-stage trial of {tab.n} patients", CONVENTION_1, ""]
+        th = ["r", "rule"] + [f"alpha at p0={v:g}" for v in tab.p0] + ([f"power at p1={tab.p1:g}"] if tab.power
+                                                                        else [])
+        trows = []
+        for j, r in enumerate(tab.r):
+            rule = f">= {r + 1} of {tab.n}" if r < tab.n else "never"
+            row = [r, rule] + [R.fmt(a[j], 4) for a in tab.alpha]
+            if tab.power:
+                row.append(R.fmt(tab.power[j], 4))
+            trows.append(row)
+        out.append(R.text_table(th, trows, ["r", "l"] + ["r"] * (len(th) - 2)))
+        return "\n".join(out)
+
+    _emit(fmt, tab.to_dict(), headers, rows, text)
+
+
+# ---------------------------------------------------------------------------
+# oc
+# ---------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--r1", type=int, default=None, help="Stop after stage 1 if X1 <= r1 (omit for single stage).")
+@click.option("--n1", type=int, default=None, help="Stage-1 sample size (omit for single stage).")
+@click.option("--r", "r", type=int, required=True, help="Declare promising if total responses > r.")
+@click.option("--n", "n", type=int, required=True, help="Total sample size.")
+@click.option("--p", "p", type=str, required=True, help="Response rates: '0.05,0.25' or a grid '0:1:0.05'.")
+@format_option
+def oc(r1, n1, r, n, p, fmt):
+    """Exact operating characteristics of a design over response rates.
+
+    Example: phase2design oc --r1 0 --n1 9 --r 2 --n 24 --p 0.05,0.25
+    """
+    from .designs import single_stage_oc, two_stage_oc
+
+    ps = parse_rates("p", p)
+    if (r1 is None) != (n1 is None):
+        _fail_bad("give both --r1 and --n1 for a two-stage design, or neither for a single-stage design")
+    if r1 is None:
+        res = _run(lambda: single_stage_oc(r, n, ps))
+    else:
+        res = _run(lambda: two_stage_oc(r1, n1, r, n, ps))
+    cols = list(res._COLUMNS)
+    rows = [[row[c] for c in cols] for row in res.rows()]
+
+    def text():
+        conv = CONVENTION_2 if res.design == "two-stage" else CONVENTION_1
+        out = [f"Operating characteristics of {res.design} design {res.label}", conv,
+               f"Rule: {res.rule}.", ""]
+        if res.design == "two-stage":
+            th = ["p", "P(reject H0)", "PET", "EN", "stop stage 1", "continue, fail", "continue, succeed"]
+            tr = [[R.fmt(x[0], 4)] + [R.fmt(v, 4) for v in x[1:3]] + [R.fmt(x[3], 2)] +
+                  [R.fmt(v, 4) for v in x[4:]] for x in rows]
+        else:
+            th = ["p", "P(reject H0)", "EN"]
+            tr = [[R.fmt(x[0], 4), R.fmt(x[1], 4), R.fmt(x[3], 2)] for x in rows]
+        out.append(R.text_table(th, tr))
+        return "\n".join(out)
+
+    _emit(fmt, res.to_dict(), cols, rows, text)
+
+
+def main(argv=None):
+    """Entry point: one-line errors, exit 2 for usage errors, 130 on Ctrl-C."""
+    try:
+        rv = cli.main(args=argv, prog_name="phase2design", standalone_mode=False)
+    except click.ClickException as e:
+        if type(e).__name__.startswith("NoArgsIsHelp"):
+            click.echo(e.format_message())
+            sys.exit(2)
+        click.echo(f"Error: {e.format_message()}", err=True)
+        sys.exit(e.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+if __name__ == "__main__":
+    main()
