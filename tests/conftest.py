@@ -1,0 +1,17 @@
+import csv
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+
+
+def read_reference(name):
+    """Rows of a reference CSV in tests/data (lines starting with '#' hold its sources)."""
+    with open(DATA / name, newline="") as fh:
+        lines = [ln for ln in fh if not ln.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+def half_unit(printed):
+    """Half a unit of the last printed digit of a number given as text, e.g. '15.0' -> 0.05."""
+    decimals = len(printed.split(".")[1]) if "." in printed else 0
+    return 0.5 * 10.0 ** (-decimals) + 1e-12
