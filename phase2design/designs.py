@@ -300,12 +300,15 @@ class _Tables:
 def _smallest_n_ump(p0, p1, alpha, beta):
     """Smallest n whose most powerful level-alpha test reaches power 1 - beta (None if > N_LIMIT).
 
-    That power never decreases with n, so bisection finds it.
+    That power never decreases with n, so a doubling search followed by
+    bisection finds it.
     """
     target = 1.0 - beta
-    if K._ump_power(N_LIMIT, p0, p1, alpha) < target:
-        return None
-    lo, hi = 1, N_LIMIT
+    lo, hi = 1, min(max(_approx_single_n(p0, p1, alpha, beta), 2), N_LIMIT)
+    while K._ump_power(hi, p0, p1, alpha) < target:
+        if hi == N_LIMIT:
+            return None
+        lo, hi = hi + 1, min(2 * hi, N_LIMIT)
     while lo < hi:
         mid = (lo + hi) // 2
         if K._ump_power(mid, p0, p1, alpha) >= target:
