@@ -27,6 +27,19 @@ _EXPORTS = {
     "TwoStageDesign": "results",
     "CutoffTable": "results",
     "OperatingCharacteristics": "results",
+    "evaluate": "evaluate",
+    "Evaluation": "evaluate",
+    "proportion_ci": "intervals",
+    "binom_pvalue": "intervals",
+    "posterior_prob_at_least": "intervals",
+    "ConfidenceInterval": "intervals",
+    "analyze_two_stage": "twostage_inference",
+    "stagewise_inference": "twostage_inference",
+    "two_stage_umvue": "twostage_inference",
+    "TwoStageAnalysis": "twostage_inference",
+    "StagewiseInference": "twostage_inference",
+    "plot_evaluation": "plots",
+    "evaluation_text_plot": "plots",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

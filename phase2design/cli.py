@@ -309,6 +309,162 @@ def oc(r1, n1, r, n, p, fmt):
     _emit(fmt, res.to_dict(), cols, rows, text)
 
 
+# ---------------------------------------------------------------------------
+# evaluate
+# ---------------------------------------------------------------------------
+
+def _parse_observed(text):
+    parts = text.replace(" ", "").split("/")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        _fail_bad(f"observed result must look like x/n with whole numbers (e.g. 3/9), got {text!r}")
+    return int(parts[0]), int(parts[1])
+
+
+def _parse_prior(text):
+    vals = parse_rates("prior", text) if text not in ("jeffreys", "uniform") else None
+    if text == "jeffreys":
+        return (0.5, 0.5)
+    if text == "uniform":
+        return (1.0, 1.0)
+    if len(vals) != 2:
+        _fail_bad(f"prior must be 'a,b' (Beta parameters), 'jeffreys' or 'uniform', got {text!r}")
+    return tuple(vals)
+
+
+def _flat(d, prefix=""):
+    """Nested dict -> one flat row (lists indexed), for csv and markdown."""
+    out = {}
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(_flat(v, key + "."))
+        elif isinstance(v, list):
+            if v and isinstance(v[0], dict):
+                for i, item in enumerate(v):
+                    out.update(_flat(item, f"{key}[{i}]."))
+            else:
+                out[key] = ";".join(str(x) for x in v)
+        else:
+            out[key] = v
+    return out
+
+
+@cli.command()
+@click.argument("observed")
+@click.option("--threshold", type=float, required=True, help="Predefined response rate; met if x/n >= threshold.")
+@click.option("--p0", type=float, default=None, help="Uninteresting rate: adds the exact one-sided p-value.")
+@click.option("--design", type=str, default=None, help="Design the trial followed: 'r/n' or 'r1/n1,r/n'.")
+@click.option("--confidence", "confidence", type=float, multiple=True,
+              help="Confidence level (repeatable; default 0.90 and 0.95).")
+@click.option("--ci-method", default="clopper-pearson", show_default=True,
+              help="clopper-pearson, mid-p, blaker, wilson, wilson-cc, jeffreys, agresti-coull or wald.")
+@click.option("--prior", default="jeffreys", show_default=True,
+              help="Beta prior for the posterior probability: 'a,b', 'jeffreys' or 'uniform'.")
+@click.option("--alpha", type=float, default=0.05, show_default=True,
+              help="Level for the exact test's critical count against p0.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="Also draw the distribution to FILE (.png, .svg or .pdf).")
+@click.option("--no-picture", is_flag=True, help="Leave the text picture out of the table output.")
+@format_option
+def evaluate(observed, threshold, p0, design, confidence, ci_method, prior, alpha, plot_path, no_picture, fmt):
+    """Where an observed x/n stands against a threshold: exact CIs, probabilities, decision.
+
+    Example: phase2design evaluate 3/9 --threshold 0.5
+    """
+    from .evaluate import evaluate as run
+
+    x, n = _parse_observed(observed)
+    levels = tuple(confidence) if confidence else (0.90, 0.95)
+    pri = _parse_prior(prior)
+    if plot_path is not None:
+        from .plots import check_figure_path
+
+        _run(lambda: check_figure_path(plot_path))
+    ev = _run(lambda: run(x, n, threshold, p0=p0, design=design, confidence_level=levels, ci_method=ci_method,
+                          prior=pri, alpha=alpha))
+    if plot_path is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from .plots import plot_evaluation
+
+        plot_evaluation(ev, plot_path)
+        click.echo(f"wrote {plot_path}", err=True)
+    d = ev.to_dict()
+    flat = _flat(d)
+
+    def text():
+        from .plots import evaluation_text_plot
+
+        out = [f"Evaluation of {x}/{n} against a threshold of {threshold:g}", ""]
+        out.extend(ev.summary())
+        out.append("")
+        out.append(R.text_table(["level", "method", "low", "high", f"contains {threshold:g}"],
+                                [[f"{100 * ci.confidence_level:g}%", ci.method, f"{100 * ci.low:.1f}%",
+                                  f"{100 * ci.high:.1f}%", "yes" if inside else "no"]
+                                 for ci, inside in zip(ev.intervals, ev.threshold.inside_ci)],
+                                ["r", "l", "r", "r", "l"]))
+        if not no_picture:
+            out.append("")
+            out.append(evaluation_text_plot(ev))
+        return "\n".join(out)
+
+    _emit(fmt, d, list(flat.keys()), [list(flat.values())], text)
+
+
+# ---------------------------------------------------------------------------
+# analyze
+# ---------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--design", required=True, help="Simon design 'r1/n1,r/n' the trial followed.")
+@click.option("--x1", type=int, required=True, help="Responses in stage 1.")
+@click.option("--x2", type=int, default=None, help="Responses in stage 2 (omit if the trial stopped).")
+@click.option("--n2", type=int, default=None, help="Stage-2 patients actually evaluated, if not as planned.")
+@click.option("--p0", type=float, default=None, help="Null response rate for the p-value.")
+@click.option("--confidence", type=float, default=0.95, show_default=True, help="Two-sided confidence level.")
+@format_option
+def analyze(design, x1, x2, n2, p0, confidence, fmt):
+    """Exact inference after a Simon two-stage trial (stage-wise ordering).
+
+    Example: phase2design analyze --design 1/10,5/29 --x1 2 --x2 4 --p0 0.1
+    """
+    from ._validation import parse_design
+    from .twostage_inference import analyze_two_stage
+
+    kind, values = _run(lambda: parse_design(design))
+    if kind != "two":
+        _fail_bad(f"design must be a two-stage 'r1/n1,r/n' for analyze, got {design!r}; "
+                  f"use 'evaluate x/n --design r/n' for a single-stage trial")
+    res = _run(lambda: analyze_two_stage(values, x1, x2, n2=n2, p0=p0, confidence_level=confidence))
+    d = res.to_dict()
+    flat = _flat(d)
+
+    def text():
+        lvl = f"{100 * res.confidence_level:g}%"
+        data = f"x1 = {res.x1} of {res.n1}" + ("" if res.x2 is None else f", x2 = {res.x2} of {res.n2}")
+        out = [f"Analysis of Simon design {res.label()} with {data}", CONVENTION_2,
+               f"Decision: {res.decision}", "",
+               f"Ordering of the sample space: {res.ordering}; estimates and limits below are exact.", ""]
+        rows = [["naive x/n (biased after a two-stage design)", R.fmt(res.naive_estimate, 4)],
+                ["UMVUE (Jung & Kim 2004)", R.fmt(res.umvue, 4)],
+                ["median-unbiased estimate", R.fmt(res.median_unbiased, 4)],
+                [f"{lvl} exact CI", f"{res.ci_lower:.4f} - {res.ci_upper:.4f}"],
+                [f"{lvl} mid-p CI", f"{res.ci_midp_lower:.4f} - {res.ci_midp_upper:.4f}"]]
+        if res.pvalue is not None:
+            rows.append([f"one-sided p-value vs p0 = {res.p0:g}", R.fmt(res.pvalue, 4)])
+            rows.append(["mid-p value", R.fmt(res.pvalue_midp, 4)])
+        out.append(R.text_table(["quantity", "value"], rows, ["l", "r"]))
+        if res.adjustment != "none":
+            out.append("")
+            out.append(f"Stage 2 enrolled {res.n2} instead of {res.n2_planned}: cut-off adjusted by "
+                       f"{res.adjustment} (conditional type I error {res.conditional_error_actual:.4f} <= "
+                       f"planned {res.conditional_error_planned:.4f}).")
+        return "\n".join(out)
+
+    _emit(fmt, d, list(flat.keys()), [list(flat.values())], text)
+
+
 def main(argv=None):
     """Entry point: one-line errors, exit 2 for usage errors, 130 on Ctrl-C."""
     try:
