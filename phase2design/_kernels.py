@@ -4,7 +4,7 @@ Everything here works on plain numbers and arrays.  There is no validation,
 no pandas and no printing: the public wrappers in :mod:`phase2design.designs`
 and :mod:`phase2design.oc` check their inputs before calling in.
 
-Binomial probabilities use Loader's (2000) saddle-point expansion
+Binomial probabilities start from Loader's (2000) saddle-point expansion
 
 .. math::
 
@@ -14,9 +14,11 @@ Binomial probabilities use Loader's (2000) saddle-point expansion
 
 with Stirling's error :math:`\\delta` and the deviance term
 :math:`D(x, m) = x\\log(x/m) + m - x`, both evaluated without cancellation.
-Each probability carries a relative error of a few units in the last place,
-whatever ``n`` (``lgamma`` differences lose about ``log10(n!)`` digits), so
-tables agree with scipy to ~1e-14 for n in the thousands.
+It is used at the mode of each row, where it is accurate to a few units in
+the last place; the rest of the row follows from the ratios of consecutive
+probabilities multiplied in double-double arithmetic, so far-tail entries
+keep that precision too (``exp`` of a log-pmf near -600 would lose three
+digits, and ``lgamma`` differences lose about ``log10(n!)`` digits).
 
 Tails are summed from the small end with Neumaier's compensated summation, so
 a tail probability of 1e-200 is as precise as one of 0.3; an upper tail is
@@ -103,11 +105,89 @@ def _binom_logpmf(x, n, p):
     return lc - 0.5 * lf
 
 
+# Double-double arithmetic (Dekker 1971; Knuth TAOCP 4.2.2): a value is hi + lo
+# with |lo| <= ulp(hi)/2, about 32 significant digits.  Numba compiles these
+# without fastmath, so no operation is reassociated.
+
+@njit(cache=True)
+def _two_sum(a, b):
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+@njit(cache=True)
+def _split(a):
+    c = 134217729.0 * a  # 2**27 + 1
+    hi = c - (c - a)
+    return hi, a - hi
+
+
+@njit(cache=True)
+def _two_prod(a, b):
+    p = a * b
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+
+@njit(cache=True)
+def _dd_mul(ah, al, bh, bl):
+    p, e = _two_prod(ah, bh)
+    e += ah * bl + al * bh
+    s = p + e
+    return s, e - (s - p)
+
+
+@njit(cache=True)
+def _dd_div(ah, al, bh, bl):
+    q1 = ah / bh
+    p1, p2 = _two_prod(q1, bh)
+    s, e = _two_sum(ah, -p1)
+    e = e - p2 + al - q1 * bl
+    q2 = (s + e) / bh
+    s = q1 + q2
+    return s, q2 - (s - q1)
+
+
 @njit(cache=True)
 def _binom_pmf_row(n, p, out):
-    """Fill out[0..n] with b(k; n, p)."""
-    for k in range(n + 1):
-        out[k] = math.exp(_binom_logpmf(k, n, p))
+    """Fill out[0..n] with b(k; n, p).
+
+    The mode is computed with Loader's expansion (its deviance terms are small
+    there, so it is accurate to a few ulp); every other entry is the mode times
+    a product of the ratios b(k+1)/b(k) = (n-k) p / ((k+1) q), accumulated in
+    double-double with q = 1 - p held exactly.  Far tails (1e-250 at n = 5000)
+    therefore keep the mode's relative precision, where exp() of a log-pmf of
+    several hundred would lose about three digits.
+    """
+    if p == 0.0 or p == 1.0:
+        for k in range(n + 1):
+            out[k] = 0.0
+        out[0 if p == 0.0 else n] = 1.0
+        return
+    mode = int(math.floor((n + 1) * p))
+    if mode > n:
+        mode = n
+    anchor = math.exp(_binom_logpmf(mode, n, p))
+    out[mode] = anchor
+    qh, ql = _two_sum(1.0, -p)
+    # upwards: b(k+1) = b(k) (n - k) p / ((k + 1) q)
+    ph, pl = 1.0, 0.0
+    for k in range(mode, n):
+        nh, nl = _two_prod(float(n - k), p)
+        dh, dl = _dd_mul(float(k + 1), 0.0, qh, ql)
+        rh, rl = _dd_div(nh, nl, dh, dl)
+        ph, pl = _dd_mul(ph, pl, rh, rl)
+        out[k + 1] = anchor * ph + anchor * pl
+    # downwards: b(k-1) = b(k) k q / ((n - k + 1) p)
+    ph, pl = 1.0, 0.0
+    for k in range(mode, 0, -1):
+        nh, nl = _dd_mul(float(k), 0.0, qh, ql)
+        dh, dl = _two_prod(float(n - k + 1), p)
+        rh, rl = _dd_div(nh, nl, dh, dl)
+        ph, pl = _dd_mul(ph, pl, rh, rl)
+        out[k - 1] = anchor * ph + anchor * pl
 
 
 @njit(cache=True)
@@ -213,12 +293,27 @@ def _twostage_oc(r1, n1, r, n, ps):
                 c += (v - t) + s
             s = t
         reject = min(s + c, 1.0)
+        # "continue and fail" is summed in its own right, not as P(continue) - P(reject),
+        # so that it keeps its relative precision when it is tiny.
+        s = 0.0
+        c = 0.0
+        for x1 in range(n1, r1, -1):
+            k = r - x1
+            if k < 0:
+                continue
+            v = pmf1[x1] * (cdf2[k] if k < n2 else 1.0)
+            t = s + v
+            if abs(s) >= abs(v):
+                c += (s - t) + v
+            else:
+                c += (v - t) + s
+            s = t
+        fail = min(s + c, 1.0)
         pet = cdf1[r1] if r1 >= 0 else 0.0
         cont = sf1[r1] if r1 >= 0 else 1.0
         out[i, 0] = reject
         out[i, 1] = pet
-        # "continue and fail" is formed from two tails, never as 1 - reject - pet.
-        out[i, 2] = max(cont - reject, 0.0)
+        out[i, 2] = fail
         out[i, 3] = reject
         out[i, 4] = n1 + cont * n2
     return out
@@ -226,11 +321,12 @@ def _twostage_oc(r1, n1, r, n, ps):
 
 @njit(cache=True)
 def _single_oc(r, n, ps):
-    """P(X > r) at each p in ps."""
-    out = np.empty(ps.shape[0])
+    """P(X > r) and P(X <= r) at each p in ps, both summed from their small ends."""
+    out = np.empty((ps.shape[0], 2))
     for i in range(ps.shape[0]):
         pmf, cdf, sf = _binom_tables(n, ps[i])
-        out[i] = _sf_at(sf, n, r)
+        out[i, 0] = _sf_at(sf, n, r)
+        out[i, 1] = cdf[r] if r >= 0 else 0.0
     return out
 
 

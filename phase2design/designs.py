@@ -86,12 +86,12 @@ def single_stage_oc(r, n, p):
     """
     r, n = check_single_stage(r, n)
     ps = _grid(p)
-    rej = K._single_oc(r, n, ps)
+    m = K._single_oc(r, n, ps)
     zeros = tuple(0.0 for _ in ps)
     return OperatingCharacteristics(
-        design="single-stage", label=f"{r}/{n}", p=tuple(ps.tolist()), reject=tuple(rej.tolist()),
+        design="single-stage", label=f"{r}/{n}", p=tuple(ps.tolist()), reject=tuple(m[:, 0].tolist()),
         pet=zeros, en=tuple(float(n) for _ in ps), stop_stage1=zeros,
-        continue_fail=tuple((1.0 - rej).tolist()), continue_success=tuple(rej.tolist()),
+        continue_fail=tuple(m[:, 1].tolist()), continue_success=tuple(m[:, 0].tolist()),
         rule=SingleStageDesign(r, n, 0.0, 0.0, 0.0, 0.0).rule())
 
 
@@ -154,7 +154,7 @@ def single_stage_design_oc(r, n, p0, p1):
     """The single-stage design ``r/n`` with its exact type I error and power."""
     r, n = check_single_stage(r, n)
     p0, p1 = check_rates_ordered(p0, p1)
-    a, pw = K._single_oc(r, n, np.array([p0, p1]))
+    (a, _), (pw, _) = K._single_oc(r, n, np.array([p0, p1]))
     return SingleStageDesign(r=r, n=n, p0=p0, p1=p1, attained_alpha=float(a), power=float(pw))
 
 

@@ -338,7 +338,9 @@ def test_pvalue_monotone_in_ordering(n1, n2, data, p0):
         res = stagewise_inference(r1, n1, n2, x1, x2, p0=p0, confidence_level=0.9)
         if prev is not None:
             assert res.pvalue <= prev and res.pvalue_midp <= prev_mid
-            assert res.ci_lower >= prev_ci[0] and res.ci_upper >= prev_ci[1]
+            # limits are roots found to a relative 4 eps; neighbouring outcomes can give limits
+            # that agree to the last bits (e.g. upper limits at t = 13 and 14 for 11/17 then 25)
+            assert res.ci_lower >= prev_ci[0] * (1 - 1e-14) and res.ci_upper >= prev_ci[1] * (1 - 1e-14)
         prev, prev_mid, prev_ci = res.pvalue, res.pvalue_midp, (res.ci_lower, res.ci_upper)
     assert 0.0 < prev <= 1.0
 
