@@ -1,5 +1,13 @@
 import csv
+import os
 from pathlib import Path
+
+from hypothesis import settings
+
+# CI runs the same examples every time (a failure there is reproducible); locally hypothesis explores.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 DATA = Path(__file__).parent / "data"
 

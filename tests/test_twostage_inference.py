@@ -337,7 +337,8 @@ def test_pvalue_monotone_in_ordering(n1, n2, data, p0):
     for x1, x2 in all_data(r1, n1, n2):
         res = stagewise_inference(r1, n1, n2, x1, x2, p0=p0, confidence_level=0.9)
         if prev is not None:
-            assert res.pvalue <= prev and res.pvalue_midp <= prev_mid
+            # P(T >= t) and P(T > t) + P(T = t)/2 are sums rounded once each: allow their last bit
+            assert res.pvalue <= prev * (1 + 1e-14) and res.pvalue_midp <= prev_mid * (1 + 1e-14)
             # limits are roots found to a relative 4 eps; neighbouring outcomes can give limits
             # that agree to the last bits (e.g. upper limits at t = 13 and 14 for 11/17 then 25)
             assert res.ci_lower >= prev_ci[0] * (1 - 1e-14) and res.ci_upper >= prev_ci[1] * (1 - 1e-14)
