@@ -465,6 +465,12 @@ def analyze(design, x1, x2, n2, p0, confidence, fmt):
     _emit(fmt, d, list(flat.keys()), [list(flat.values())], text)
 
 
+# Commands defined in other modules are registered here (each module imports its heavy dependencies
+# inside the command body, so registration costs nothing at start-up).
+# [report commands]
+# [planning commands]
+
+
 def main(argv=None):
     """Entry point: one-line errors, exit 2 for usage errors, 130 on Ctrl-C."""
     try:
