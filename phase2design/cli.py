@@ -143,14 +143,23 @@ _SIMON_HEADERS = ["kind", "r1", "n1", "r", "n", "en0", "pet0", "attained_alpha",
 @click.option("--nmax", type=int, default=None,
               help="Largest total n to consider (default: search until the optimal design is proven; max 5000).")
 @click.option("--all", "show_all", is_flag=True, help="Also list the minimum-EN0 design for every n searched.")
+@click.option("--feasible", is_flag=True,
+              help="List every feasible design with n in --n-range (and n1 in --n1-range) instead.")
+@click.option("--n-range", default=None, help="With --feasible: total sample sizes LOW:HIGH (inclusive).")
+@click.option("--n1-range", default=None, help="With --feasible: stage-1 sizes LOW:HIGH (inclusive).")
 @click.option("--quiet", is_flag=True, help="No progress note on stderr.")
 @format_option
-def simon(p0, p1, alpha, beta, nmax, show_all, quiet, fmt):
+def simon(p0, p1, alpha, beta, nmax, show_all, feasible, n_range, n1_range, quiet, fmt):
     """Simon two-stage designs: minimax, admissible and optimal.
 
     Example: phase2design simon --p0 0.1 --p1 0.3 --alpha 0.05 --beta 0.2
     """
     from .designs import simon_design
+
+    if feasible:
+        return _feasible(p0, p1, alpha, beta, n_range, n1_range, fmt)
+    if n_range is not None or n1_range is not None:
+        _fail_bad("--n-range and --n1-range go with --feasible")
 
     prog = _Progress("searching", not quiet)
     try:
@@ -181,6 +190,44 @@ def simon(p0, p1, alpha, beta, nmax, show_all, quiet, fmt):
         return "\n".join(out)
 
     _emit(fmt, res.to_dict(), _SIMON_HEADERS, rows, text)
+
+
+def _int_range(name, text):
+    parts = text.split(":")
+    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+        _fail_bad(f"{name} must be LOW:HIGH with whole numbers, got {text!r}")
+    return int(parts[0]), int(parts[1])
+
+
+def _feasible(p0, p1, alpha, beta, n_range, n1_range, fmt):
+    from .designs import simon_feasible_designs
+
+    if n_range is None:
+        _fail_bad("--feasible needs --n-range LOW:HIGH (the total sample sizes to list)")
+    nr = _int_range("--n-range", n_range)
+    n1r = None if n1_range is None else _int_range("--n1-range", n1_range)
+    df = _run(lambda: simon_feasible_designs(p0, p1, alpha, beta, n_range=nr, n1_range=n1r))
+    records = df.to_dict(orient="records")
+    headers = list(df.columns)
+    rows = [[rec[c] for c in headers] for rec in records]
+
+    def text():
+        out = [f"Every feasible Simon design with n in {nr[0]}..{nr[1]}"
+               + ("" if n1r is None else f" and n1 in {n1r[0]}..{n1r[1]}")
+               + f" for p0={p0:g}, p1={p1:g}, alpha={alpha:g}, beta={beta:g}",
+               CONVENTION_2,
+               "For each (n, n1, r1) the smallest r meeting alpha is listed (it has the most power).", ""]
+        if not rows:
+            out.append("none")
+        else:
+            out.append(R.text_table(["r1/n1", "r/n", "EN0", "PET0", "alpha", "power"],
+                                    [[f"{int(r['r1'])}/{int(r['n1'])}", f"{int(r['r'])}/{int(r['n'])}",
+                                      R.fmt(r["en0"], 2), R.fmt(r["pet0"], 3), R.fmt(r["attained_alpha"], 4),
+                                      R.fmt(r["power"], 4)] for r in records]))
+        out.append(f"{len(rows)} designs")
+        return "\n".join(out)
+
+    _emit(fmt, records, headers, rows, text)
 
 
 # ---------------------------------------------------------------------------

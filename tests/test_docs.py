@@ -1,0 +1,25 @@
+"""The generated CLI reference is current, and the docs' worked numbers match the library."""
+
+import importlib.util
+from pathlib import Path
+
+from phase2design import evaluate, simon_design
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def test_cli_reference_is_current():
+    spec = importlib.util.spec_from_file_location("gen_cli_reference", DOCS / "gen_cli_reference.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert (DOCS / "cli.md").read_text() == mod.render(), "run: python docs/gen_cli_reference.py"
+
+
+def test_case_page_numbers():
+    text = (DOCS / "case-3-of-9.md").read_text()
+    ev = evaluate(3, 9, 0.5, p0=0.1)
+    for ci in ev.intervals:
+        assert f"{100 * ci.low:.1f}-{100 * ci.high:.1f}%" in text
+    assert "130/512" in text and f"{ev.threshold.prob_at_most_x:.4f}" in text
+    opt = simon_design(0.1, 0.3, 0.05, 0.2).optimal
+    assert opt.label() in text and f"{opt.en0:.2f}" in text
