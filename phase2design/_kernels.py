@@ -191,18 +191,24 @@ def _binom_pmf_row(n, p, out):
 
 
 @njit(cache=True)
+def _neumaier(s, c, v):
+    """One step of Neumaier's compensated sum: returns the new sum and correction."""
+    t = s + v
+    if abs(s) >= abs(v):
+        c += (s - t) + v
+    else:
+        c += (v - t) + s
+    return t, c
+
+
+@njit(cache=True)
 def _lower_tail(pmf, n, out):
     """out[k] = P(X <= k), summed upwards from k = 0 with compensation."""
     s = 0.0
     c = 0.0
     for k in range(n + 1):
         v = pmf[k]
-        t = s + v
-        if abs(s) >= abs(v):
-            c += (s - t) + v
-        else:
-            c += (v - t) + s
-        s = t
+        s, c = _neumaier(s, c, v)
         out[k] = min(s + c, 1.0)
 
 
@@ -214,12 +220,7 @@ def _upper_tail(pmf, n, out):
     out[n] = 0.0
     for k in range(n, 0, -1):
         v = pmf[k]
-        t = s + v
-        if abs(s) >= abs(v):
-            c += (s - t) + v
-        else:
-            c += (v - t) + s
-        s = t
+        s, c = _neumaier(s, c, v)
         out[k - 1] = min(s + c, 1.0)
 
 
@@ -286,12 +287,7 @@ def _twostage_oc(r1, n1, r, n, ps):
         c = 0.0
         for x1 in range(n1, r1, -1):
             v = pmf1[x1] * _sf_at(sf2, n2, r - x1)
-            t = s + v
-            if abs(s) >= abs(v):
-                c += (s - t) + v
-            else:
-                c += (v - t) + s
-            s = t
+            s, c = _neumaier(s, c, v)
         reject = min(s + c, 1.0)
         # "continue and fail" is summed in its own right, not as P(continue) - P(reject),
         # so that it keeps its relative precision when it is tiny.
@@ -302,12 +298,7 @@ def _twostage_oc(r1, n1, r, n, ps):
             if k < 0:
                 continue
             v = pmf1[x1] * (cdf2[k] if k < n2 else 1.0)
-            t = s + v
-            if abs(s) >= abs(v):
-                c += (s - t) + v
-            else:
-                c += (v - t) + s
-            s = t
+            s, c = _neumaier(s, c, v)
         fail = min(s + c, 1.0)
         pet = cdf1[r1] if r1 >= 0 else 0.0
         cont = sf1[r1] if r1 >= 0 else 1.0
