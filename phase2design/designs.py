@@ -211,11 +211,18 @@ def single_stage_design(p0, p1, alpha, beta, *, comparison="strict", candidates=
     candidates = check_int("candidates", candidates, minimum=1, maximum=100)
     nmax = _check_nmax(nmax)
     limit = N_LIMIT if nmax is None else nmax
-    rows = K._single_scan(1, limit, p0, p1, alpha, beta, comparison == "ahern-rounded", candidates)
+    rounded = comparison == "ahern-rounded"
+    # No test on n patients beats the randomised most powerful one, so start where it reaches the
+    # power; A'Hern's rounding admits alpha up to alpha + 0.00005 and power down to 1 - beta - 0.0005.
+    slack_a, slack_b = (0.00005, 0.0005) if rounded else (0.0, 0.0)
+    start = _smallest_n_ump(p0, p1, min(alpha + slack_a, 0.999), min(beta + slack_b, 0.999))
+    if start is None:
+        start = N_LIMIT + 1
+    rows = K._single_scan(start, limit, p0, p1, alpha, beta, rounded, candidates)
     if rows.shape[0] == 0:
         hint = ""
         if nmax is not None and nmax < N_LIMIT:
-            more = K._single_scan(nmax + 1, N_LIMIT, p0, p1, alpha, beta, comparison == "ahern-rounded", 1)
+            more = K._single_scan(max(nmax + 1, start), N_LIMIT, p0, p1, alpha, beta, rounded, 1)
             if more.shape[0]:
                 hint = f"; the smallest feasible n is {int(more[0, 0])}: use nmax >= {int(more[0, 0])}"
         raise NoFeasibleDesignError(
@@ -425,6 +432,7 @@ def simon_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
         raise NoFeasibleDesignError(
             f"no design with n <= {N_LIMIT} (the engine's limit) meets alpha={alpha:g}, beta={beta:g} "
             f"for p0={p0:g}, p1={p1:g}: widen p1 - p0 or relax alpha or beta")
+    n_lo = n
     tab = _Tables(p0, p1, beta, max(int(1.6 * _approx_single_n(p0, p1, alpha, beta)), n) + 20)
     rows = []
     en0_star = math.inf
@@ -447,7 +455,7 @@ def simon_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
         n += 1
     n_searched = min(n, limit)
     if not rows:
-        raise NoFeasibleDesignError(_sufficient_nmax_message(tab, p0, p1, alpha, beta, limit))
+        raise NoFeasibleDesignError(_sufficient_nmax_message(tab, p0, p1, alpha, beta, limit, n_lo))
     best = [_two_stage(r1, n1, r, nn, p0, p1, alpha, beta) for (r1, n1, r, nn) in rows]
     optimal = min(best, key=lambda d: (d.en0, d.n))
     minimax = best[0]
@@ -474,8 +482,8 @@ def _with(d, **changes):
     return replace(d, **changes)
 
 
-def _sufficient_nmax_message(tab, p0, p1, alpha, beta, limit):
-    n = limit + 1
+def _sufficient_nmax_message(tab, p0, p1, alpha, beta, limit, n_lo):
+    n = max(limit + 1, n_lo)
     while n <= N_LIMIT:
         tab.ensure(n)
         found = K._best_at_n(n, alpha, beta, tab.pmf0, tab.sf0, tab.pmf1, tab.sf1, tab.r1max, np.inf)[0]
