@@ -40,6 +40,14 @@ _EXPORTS = {
     "StagewiseInference": "twostage_inference",
     "plot_evaluation": "plots",
     "evaluation_text_plot": "plots",
+    "oc_curve_data": "plots",
+    "plot_oc": "plots",
+    "default_oc_grid": "plots",
+    "oc_comparison_designs": "plots",
+    "design_space_data": "plots",
+    "plot_design_space": "plots",
+    "make_report": "report",
+    "protocol_paragraph": "report",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

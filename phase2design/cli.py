@@ -110,6 +110,19 @@ class _Progress:
             click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
 
 
+def _check_plot_path(path):
+    from .plots import check_figure_path
+
+    _run(lambda: check_figure_path(path))
+
+
+def _agg():
+    """The CLI draws to files only: a non-interactive backend, chosen before anything is drawn."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                              help="Output format; json equals the library's to_dict().")
 
@@ -148,14 +161,25 @@ _SIMON_HEADERS = ["kind", "r1", "n1", "r", "n", "en0", "pet0", "attained_alpha",
 @click.option("--n-range", default=None, help="With --feasible: total sample sizes LOW:HIGH (inclusive).")
 @click.option("--n1-range", default=None, help="With --feasible: stage-1 sizes LOW:HIGH (inclusive).")
 @click.option("--quiet", is_flag=True, help="No progress note on stderr.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="Draw the design space (EN0 against n, admissible designs and q ranges) to FILE "
+                   "(.png, .svg or .pdf).")
+@click.option("--plot-oc", "plot_oc_path", type=click.Path(dir_okay=False), default=None,
+              help="Draw the OC curves of the optimal, minimax, q = 0.5 admissible and single-stage designs "
+                   "to FILE.")
 @format_option
-def simon(p0, p1, alpha, beta, nmax, show_all, feasible, n_range, n1_range, quiet, fmt):
+def simon(p0, p1, alpha, beta, nmax, show_all, feasible, n_range, n1_range, quiet, plot_path, plot_oc_path, fmt):
     """Simon two-stage designs: minimax, admissible and optimal.
 
-    Example: phase2design simon --p0 0.1 --p1 0.3 --alpha 0.05 --beta 0.2
+    Example: phase2design simon --p0 0.1 --p1 0.3 --alpha 0.05 --beta 0.2 --plot space.png
     """
     from .designs import simon_design
 
+    if feasible and (plot_path is not None or plot_oc_path is not None):
+        _fail_bad("--plot and --plot-oc draw the result of the design search; drop them or drop --feasible")
+    for path in (plot_path, plot_oc_path):
+        if path is not None:
+            _check_plot_path(path)
     if feasible:
         return _feasible(p0, p1, alpha, beta, n_range, n1_range, fmt)
     if n_range is not None or n1_range is not None:
@@ -190,6 +214,27 @@ def simon(p0, p1, alpha, beta, nmax, show_all, feasible, n_range, n1_range, quie
         return "\n".join(out)
 
     _emit(fmt, res.to_dict(), _SIMON_HEADERS, rows, text)
+    if plot_path is not None or plot_oc_path is not None:
+        _simon_plots(res, nmax, plot_path, plot_oc_path)
+
+
+def _simon_plots(res, nmax, plot_path, plot_oc_path):
+    _agg()
+    from .plots import default_oc_grid, oc_comparison_designs, plot_design_space, plot_oc
+
+    if plot_path is not None:
+        plot_design_space(res, plot_path)
+        click.echo(f"wrote {plot_path}", err=True)
+    if plot_oc_path is not None:
+        from .designs import NoFeasibleDesignError, single_stage_design
+
+        try:
+            single = single_stage_design(res.p0, res.p1, res.alpha, res.beta, nmax=nmax).design
+        except NoFeasibleDesignError:
+            single = None
+        designs, labels = oc_comparison_designs(res, single)
+        plot_oc(designs, default_oc_grid(res.p0, res.p1), p0=res.p0, p1=res.p1, labels=labels, path=plot_oc_path)
+        click.echo(f"wrote {plot_oc_path}", err=True)
 
 
 def _int_range(name, text):
@@ -321,17 +366,35 @@ def _cutoffs(n, p0s, p1, fmt):
 @click.option("--r", "r", type=int, required=True, help="Declare promising if total responses > r.")
 @click.option("--n", "n", type=int, required=True, help="Total sample size.")
 @click.option("--p", "p", type=str, required=True, help="Response rates: '0.05,0.25' or a grid '0:1:0.05'.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="Draw P(declare promising), PET and EN over the --p grid to FILE (.png, .svg or .pdf).")
+@click.option("--compare", multiple=True, metavar="DESIGN",
+              help="Another design 'r1/n1,r/n' or 'r/n' to overlay on --plot (repeatable).")
+@click.option("--p0", "mark_p0", type=float, default=None, help="Mark p0 on --plot.")
+@click.option("--p1", "mark_p1", type=float, default=None, help="Mark p1 on --plot.")
 @format_option
-def oc(r1, n1, r, n, p, fmt):
+def oc(r1, n1, r, n, p, plot_path, compare, mark_p0, mark_p1, fmt):
     """Exact operating characteristics of a design over response rates.
 
-    Example: phase2design oc --r1 0 --n1 9 --r 2 --n 24 --p 0.05,0.25
+    Examples: phase2design oc --r1 0 --n1 9 --r 2 --n 24 --p 0.05,0.25;
+    phase2design oc --r1 1 --n1 10 --r 5 --n 29 --p 0:0.6:0.01 --plot oc.png
+    --compare 1/15,5/25 --compare 5/25 --p0 0.1 --p1 0.3
     """
     from .designs import single_stage_oc, two_stage_oc
 
     ps = parse_rates("p", p)
     if (r1 is None) != (n1 is None):
         _fail_bad("give both --r1 and --n1 for a two-stage design, or neither for a single-stage design")
+    if plot_path is None and (compare or mark_p0 is not None or mark_p1 is not None):
+        _fail_bad("--compare, --p0 and --p1 only change the figure; give --plot FILE as well")
+    if plot_path is not None:
+        _check_plot_path(plot_path)
+        from ._validation import check_rate, parse_design
+
+        others = [_run(lambda c=c: parse_design(c)) for c in compare]
+        for name, v in (("p0", mark_p0), ("p1", mark_p1)):
+            if v is not None:
+                _run(lambda name=name, v=v: check_rate(name, v, closed=True))
     if r1 is None:
         res = _run(lambda: single_stage_oc(r, n, ps))
     else:
@@ -354,6 +417,16 @@ def oc(r1, n1, r, n, p, fmt):
         return "\n".join(out)
 
     _emit(fmt, res.to_dict(), cols, rows, text)
+    if plot_path is not None:
+        _agg()
+        from .plots import plot_oc
+
+        main_design = (r, n) if r1 is None else (r1, n1, r, n)
+        _run(lambda: plot_oc([main_design] + [v for _, v in others], ps, p0=mark_p0, p1=mark_p1, path=plot_path))
+        if len(ps) < 10:
+            click.echo(f"note: the figure has only {len(ps)} points; a grid such as --p 0:1:0.01 draws smooth "
+                       f"curves", err=True)
+        click.echo(f"wrote {plot_path}", err=True)
 
 
 # ---------------------------------------------------------------------------
@@ -514,6 +587,8 @@ def analyze(design, x1, x2, n2, p0, confidence, fmt):
 
 # Commands defined in other modules are registered here (each module imports its heavy dependencies
 # inside the command body, so registration costs nothing at start-up).
+from .cli_report import report as _report  # noqa: E402
+cli.add_command(_report)
 # [report commands]
 # [planning commands]
 

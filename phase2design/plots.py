@@ -1,10 +1,14 @@
 """Pictures of results: text for the terminal, matplotlib figures for files.
 
-matplotlib is imported inside the functions that draw, so importing this
-module costs nothing.  Figures use greys and hatching that survive greyscale
-printing.
+matplotlib is imported inside the functions that draw, and figures are built
+on :class:`matplotlib.figure.Figure` directly (never pyplot), so importing this
+module costs nothing and no interactive backend is touched.  Series are told
+apart by greys, hatching, line style and marker, so figures survive greyscale
+printing; colour is an aid only.  Every figure has a ``*_data`` function that
+returns the arrays it plots.
 """
 
+import math
 import os
 
 import numpy as np
@@ -134,3 +138,370 @@ def plot_evaluation(ev, path=None):
     if path is not None:
         fig.savefig(path, dpi=150)
     return fig
+
+
+# ---------------------------------------------------------------------------
+# Operating-characteristic curves
+# ---------------------------------------------------------------------------
+
+#: Line style, marker and colour for the i-th design.  Style and marker alone
+#: tell the designs apart (greyscale printing); the Okabe-Ito colours differ in
+#: lightness as well as hue, so they stay distinguishable when printed grey.
+_STYLES = (("-", "o", "#000000"), ("--", "s", "#0072B2"), ("-.", "^", "#D55E00"), (":", "D", "#009E73"),
+           ((0, (6, 2, 1, 2, 1, 2)), "v", "#CC79A7"), ((0, (1, 1)), "P", "#E69F00"))
+
+
+def _style(i):
+    ls, marker, colour = _STYLES[i % len(_STYLES)]
+    return {"linestyle": ls, "marker": marker, "color": colour}
+
+
+def _is_one_design(obj):
+    if isinstance(obj, str) or hasattr(obj, "r"):
+        return True
+    if isinstance(obj, (tuple, list)) and obj and all(not isinstance(v, (str, tuple, list)) and
+                                                      not hasattr(v, "r") for v in obj):
+        return True
+    return False
+
+
+def _design_label(obj, kind, values):
+    text = f"{values[0]}/{values[1]}" if kind == "single" else f"{values[0]}/{values[1]}, {values[2]}/{values[3]}"
+    tag = getattr(obj, "kind", None)
+    if kind == "single":
+        return f"single stage {text}"
+    return f"{tag} {text}" if tag else f"two stage {text}"
+
+
+def default_oc_grid(p0, p1, points=201):
+    """A grid of response rates that shows where a design for ``p0`` and ``p1`` decides.
+
+    From 0 to ``p1 + (p1 - p0)`` rounded up to a multiple of 0.1 (at most 1),
+    where the probability of declaring the drug promising has nearly reached 1
+    for any design with reasonable power at ``p1``; ``points`` equally spaced
+    values.
+
+    Examples
+    --------
+    >>> g = default_oc_grid(0.1, 0.3)
+    >>> float(g[0]), float(g[-1]), len(g)
+    (0.0, 0.5, 201)
+    """
+    from ._validation import check_int, check_rates_ordered
+
+    p0, p1 = check_rates_ordered(p0, p1)
+    points = check_int("points", points, minimum=2, maximum=100000)
+    upper = min(1.0, math.ceil(round(10 * (2 * p1 - p0), 9)) / 10)
+    return np.linspace(0.0, upper, points)
+
+
+def oc_curve_data(designs, p=None, *, labels=None):
+    """The arrays behind :func:`plot_oc`: exact OC of each design over a grid.
+
+    Parameters
+    ----------
+    designs : design or sequence of designs
+        Each a :class:`~phase2design.results.TwoStageDesign`,
+        :class:`~phase2design.results.SingleStageDesign`, a string ``"r/n"`` or
+        ``"r1/n1,r/n"``, or a tuple of 2 or 4 whole numbers (Simon 1989
+        convention: stop after stage 1 if ``X1 <= r1``, reject H0 if
+        ``X1 + X2 > r``; single stage: reject if ``X > r``).
+    p : sequence of float, optional
+        True response rates in [0, 1] (default 0, 0.01, ..., 1).
+    labels : sequence of str, optional
+        Legend labels, one per design (default: kind and boundaries).
+
+    Returns
+    -------
+    list of dict
+        One per design, with ``label``, ``design`` (``"r1/n1, r/n"`` or
+        ``"r/n"``), ``stages`` (1 or 2), ``p``, ``reject`` (P(declare
+        promising) = P(reject H0)), ``pet`` (P(stop after stage 1), 0 for a
+        single stage), ``en`` (expected sample size ``n1 + (1 - PET) n2``)
+        as numpy arrays, and ``oc``, the
+        :class:`~phase2design.results.OperatingCharacteristics`.
+    """
+    from ._validation import parse_design
+    from .designs import single_stage_oc, two_stage_oc
+
+    items = [designs] if _is_one_design(designs) else list(designs)
+    if not items:
+        raise ValueError("designs must hold at least one design, got an empty sequence")
+    if labels is not None:
+        labels = [str(v) for v in labels]
+        if len(labels) != len(items):
+            raise ValueError(f"labels must have one entry per design ({len(items)}), got {len(labels)}")
+    grid = np.round(np.linspace(0.0, 1.0, 101), 12) if p is None else p
+    out = []
+    for i, obj in enumerate(items):
+        kind, values = parse_design(obj)
+        oc = single_stage_oc(*values, grid) if kind == "single" else two_stage_oc(*values, grid)
+        out.append({"label": labels[i] if labels is not None else _design_label(obj, kind, values),
+                    "design": oc.label, "stages": 1 if kind == "single" else 2,
+                    "p": np.asarray(oc.p), "reject": np.asarray(oc.reject), "pet": np.asarray(oc.pet),
+                    "en": np.asarray(oc.en), "oc": oc})
+    return out
+
+
+def _mark_rates(ax, p0, p1, text):
+    for value, name in ((p0, "p0"), (p1, "p1")):
+        if value is None:
+            continue
+        ax.axvline(value, color="0.45", linestyle=(0, (2, 2)), linewidth=1.0, zorder=1)
+        if text:
+            ax.annotate(f"{name} = {value:g}", xy=(value, 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(3, -3), textcoords="offset points", ha="left", va="top", fontsize=9,
+                        color="0.25")
+
+
+def plot_oc(designs, p=None, *, p0=None, p1=None, labels=None, title=None, path=None):
+    """Operating-characteristic curves of one or more designs over true response rates.
+
+    Panels, top to bottom: the probability of declaring the drug promising
+    (rejecting H0), the probability of early termination (two-stage designs
+    only) and the expected sample size.  For a two-stage design ``r1/n1, r/n``
+    at rate ``p``,
+
+    .. math::
+
+        P(\\text{reject}) = \\sum_{x_1 > r_1} b(x_1; n_1, p)\\, P(X_2 > r - x_1; n_2, p), \\quad
+        PET = P(X_1 \\le r_1), \\quad EN = n_1 + (1 - PET)\\, n_2 ,
+
+    and for a single-stage ``r/n``, ``P(X > r)`` and ``EN = n`` (Simon 1989).
+    The plotted arrays are those of :func:`oc_curve_data` (each line carries
+    ``gid`` ``"reject:<label>"``, ``"pet:<label>"`` or ``"en:<label>"``).
+
+    Parameters
+    ----------
+    designs, p, labels
+        As in :func:`oc_curve_data`.
+    p0, p1 : float, optional
+        Marked with vertical lines.
+    title : str, optional
+        Figure title.
+    path : str, optional
+        Save to this .png, .svg or .pdf file.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from ._validation import check_rate
+
+    if path is not None:
+        check_figure_path(path)
+    p0 = None if p0 is None else check_rate("p0", p0, closed=True)
+    p1 = None if p1 is None else check_rate("p1", p1, closed=True)
+    curves = oc_curve_data(designs, p, labels=labels)
+    from matplotlib.figure import Figure
+
+    two = any(c["stages"] == 2 for c in curves)
+    panels = ["reject", "pet", "en"] if two else ["reject", "en"]
+    ylabels = {"reject": "P(declare promising)", "pet": "P(early termination)",
+               "en": "expected sample size"}
+    fig = Figure(figsize=(6.5, 2.35 * len(panels) + 1.0), layout="constrained")
+    axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
+    for i, c in enumerate(curves):
+        st = _style(i)
+        every = max(1, len(c["p"]) // 10)
+        for ax, key in zip(axes, panels):
+            if key == "pet" and c["stages"] == 1:
+                continue  # a single-stage trial never stops early; a line at 0 would only hide the axis
+            ax.plot(c["p"], c[key], linewidth=1.6, markersize=4.5, markevery=(min(i, every - 1), every),
+                    markerfacecolor="white", label=c["label"], gid=f"{key}:{c['label']}", **st)
+    for j, (ax, key) in enumerate(zip(axes, panels)):
+        _mark_rates(ax, p0, p1, text=j == 0)
+        ax.set_ylabel(ylabels[key], fontsize=10)
+        ax.grid(True, color="0.88", linewidth=0.6)
+        ax.tick_params(labelsize=9)
+        if key != "en":
+            ax.set_ylim(-0.02, 1.02)
+    axes[-1].set_xlabel("true response rate p", fontsize=10)
+    lo, hi = float(min(c["p"].min() for c in curves)), float(max(c["p"].max() for c in curves))
+    if hi > lo:
+        axes[-1].set_xlim(lo, hi)
+    handles, labs = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labs, loc="outside upper center", ncol=min(len(labs), 2), fontsize=9, frameon=False)
+    if title:
+        fig.suptitle(title, fontsize=11)
+    if path is not None:
+        fig.savefig(path, dpi=150)
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# Design space of a Simon search (Jung, Carey and Kim 2001)
+# ---------------------------------------------------------------------------
+
+def design_space_data(result):
+    """The arrays behind :func:`plot_design_space`.
+
+    Parameters
+    ----------
+    result : SimonResult
+        Result of :func:`phase2design.simon_design`.
+
+    Returns
+    -------
+    dict
+        ``n`` and ``en0`` (numpy arrays) and ``labels`` for the minimum-EN0
+        design at each ``n`` searched (``result.best_by_n``), and
+        ``admissible``: one dict per admissible design (minimax first) with
+        ``kind``, ``label``, ``n``, ``en0``, ``q_low`` and ``q_high``, where the
+        design minimises ``q n + (1 - q) EN0`` for ``q`` in ``[q_low, q_high]``
+        (Jung et al. 2004).
+    """
+    if not hasattr(result, "best_by_n") or not hasattr(result, "admissible"):
+        raise TypeError(f"result must be a SimonResult from simon_design(), got {type(result).__name__}")
+    best = result.best_by_n
+    return {
+        "n": np.array([d.n for d in best], dtype=int),
+        "en0": np.array([d.en0 for d in best], dtype=float),
+        "labels": [d.label() for d in best],
+        "admissible": [{"kind": d.kind, "label": d.label(), "n": d.n, "en0": d.en0, "q_low": d.q_low,
+                        "q_high": d.q_high} for d in result.admissible],
+        "p0": result.p0, "p1": result.p1, "alpha": result.alpha, "beta": result.beta,
+    }
+
+
+def plot_design_space(result, path=None):
+    """EN0 against n for the best Simon design at each n, admissible designs and q ranges marked.
+
+    The graphical search of Jung, Carey and Kim (2001): each point is the
+    design with the smallest ``EN0 = n1 + (1 - PET0) n2`` among the feasible
+    designs with total ``n``.  The admissible designs (Jung et al. 2004) lie on
+    the lower convex hull of these points, from the minimax design (smallest
+    ``n``) to the optimal one (smallest EN0); the lower panel shows for which
+    weights ``q`` each minimises ``q n + (1 - q) EN0``.
+
+    Parameters
+    ----------
+    result : SimonResult
+        Result of :func:`phase2design.simon_design`.
+    path : str, optional
+        Save to this .png, .svg or .pdf file.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Lines with ``gid`` ``"best_by_n"`` (all points) and ``"admissible"``
+        (the hull) hold the arrays of :func:`design_space_data`.
+
+    References
+    ----------
+    Jung SH, Carey M, Kim KM (2001). Graphical search for two-stage designs
+    for phase II clinical trials. Controlled Clinical Trials 22:367-372.
+    """
+    if path is not None:
+        check_figure_path(path)
+    data = design_space_data(result)
+    from matplotlib.figure import Figure
+
+    adm = data["admissible"]
+    fig = Figure(figsize=(6.5, 5.2), layout="constrained")
+    ax, qax = fig.subplots(2, 1, height_ratios=[4.2, 1.0])
+    ax.plot(data["n"], data["en0"], linestyle="none", marker="o", markersize=5, color="0.55",
+            markerfacecolor="white", gid="best_by_n", label="smallest EN0 at each n")
+    an = np.array([a["n"] for a in adm])
+    ae = np.array([a["en0"] for a in adm])
+    ax.plot(an, ae, linestyle="-", marker="o", markersize=7, color="black", linewidth=1.4, gid="admissible",
+            label="admissible designs (lower convex hull)")
+    # Labels go below and to the left of their points: the region under the lower convex hull holds no
+    # design, so nothing is covered there.  They are stacked downwards so that close points do not collide.
+    ax_h_in, ax_w_in, line_in = 3.2, 5.6, 8.5 * 1.3 / 72
+    ylo, yhi = float(data["en0"].min()), float(data["en0"].max())
+    xlo, xhi = float(data["n"].min()), float(data["n"].max())
+    yspan = max(yhi - ylo, 1.0) * 1.25
+    xspan = max(xhi - xlo, 4.0) + 2.4
+    for _ in range(3):  # the label height in data units depends on the limits it sets
+        h = 1.25 * line_in / ax_h_in * yspan
+        tops, bottom = [], math.inf
+        for a in adm:
+            top = min(a["en0"] - 0.25 * h, bottom - 0.15 * h)
+            tops.append(top)
+            bottom = top - h
+        longest = max(len(f"{a['kind']} {a['label']}") for a in adm)
+        left = min(a["n"] for a in adm) - 0.3 - longest * 0.6 * 8.5 / 72 / ax_w_in * xspan
+        new_ylo, new_xlo = min(bottom - 0.3 * h, ylo - 0.5), min(left - 0.3, xlo - 1.2)
+        yspan, xspan = yhi + 0.12 * (yhi - new_ylo) - new_ylo, xhi + 1.2 - new_xlo
+    for a, top in zip(adm, tops):
+        ax.annotate(f"{a['kind']} {a['label']}", xy=(a["n"], a["en0"]), xytext=(a["n"] - 0.3, top),
+                    textcoords="data", ha="right", va="top", fontsize=8.5,
+                    arrowprops={"arrowstyle": "-", "color": "0.45", "linewidth": 0.6, "shrinkA": 0, "shrinkB": 4})
+    ax.set_ylim(new_ylo, yhi + 0.12 * (yhi - new_ylo))
+    ax.set_xlim(new_xlo, xhi + 1.2)
+    ax.set_xlabel("maximum sample size n", fontsize=10)
+    ax.set_ylabel("expected sample size under p0 (EN0)", fontsize=10)
+    ax.grid(True, color="0.9", linewidth=0.6)
+    ax.tick_params(labelsize=9)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(fontsize=8.5, frameon=False, loc="upper right")
+    ax.set_title(f"Simon two-stage designs for p0 = {data['p0']:g}, p1 = {data['p1']:g}, "
+                 f"alpha = {data['alpha']:g}, beta = {data['beta']:g}", fontsize=10)
+
+    hatches = ("", "///", "...", "\\\\\\", "xxx", "---")
+    for i, a in enumerate(adm):
+        lo, hi = a["q_low"], a["q_high"]
+        shade = "0.3" if i % 2 == 0 else "0.8"
+        qax.barh(0, hi - lo, left=lo, height=0.8, color=shade, hatch=hatches[i % len(hatches)],
+                 edgecolor="black", linewidth=0.6)
+        if hi - lo > 0.07:
+            qax.text((lo + hi) / 2, 0, f"{a['label']}", ha="center", va="center", fontsize=8,
+                     color="white" if i % 2 == 0 else "black",
+                     bbox={"facecolor": "0.3" if i % 2 == 0 else "0.8", "edgecolor": "none", "pad": 1})
+    qax.set_xlim(0, 1)
+    qax.set_yticks([])
+    bounds = sorted({0.0, 1.0} | {a["q_low"] for a in adm} | {a["q_high"] for a in adm})
+    if all(b - a >= 0.06 for a, b in zip(bounds, bounds[1:])):
+        qax.set_xticks(bounds, [f"{b:.3f}" if 0 < b < 1 else f"{b:g}" for b in bounds])
+    qax.set_xlabel("weight q on n in q n + (1 - q) EN0:  0 = optimal (EN0 only),  1 = minimax (n only)",
+                   fontsize=9)
+    qax.tick_params(labelsize=9)
+    if path is not None:
+        fig.savefig(path, dpi=150)
+    return fig
+
+
+def oc_comparison_designs(result, single=None, chosen=None):
+    """The designs a Simon search offers for comparison, with legend labels.
+
+    In order: ``chosen`` (if given, labelled "chosen: ..."), the optimal and
+    minimax designs, the admissible design whose q range contains 0.5 (the
+    choice of a sponsor who weighs n and EN0 equally) and the single-stage
+    design ``single``; a design already listed is not repeated.
+
+    Parameters
+    ----------
+    result : SimonResult
+        From :func:`phase2design.simon_design`.
+    single : SingleStageDesign, optional
+        E.g. ``single_stage_design(...).design`` for the same inputs.
+    chosen : TwoStageDesign or SingleStageDesign, optional
+        The design of interest, drawn first (solid black).
+
+    Returns
+    -------
+    (list, list of str)
+        Designs and labels, ready for :func:`plot_oc`.
+    """
+    if not hasattr(result, "admissible"):
+        raise TypeError(f"result must be a SimonResult from simon_design(), got {type(result).__name__}")
+    half = next((d for d in result.admissible if d.q_low <= 0.5 <= d.q_high), None)
+    candidates = [chosen, result.optimal, result.minimax, half, single]
+    designs, labels, seen = [], [], set()
+    for i, d in enumerate(candidates):
+        if d is None:
+            continue
+        key = (getattr(d, "r1", None), getattr(d, "n1", None), d.r, d.n)
+        if key in seen:
+            continue
+        seen.add(key)
+        if hasattr(d, "r1"):
+            text = f"{d.kind or 'two stage'} {d.label()}"
+            if d is half and d.kind == "admissible":
+                text += " (best at q = 0.5)"
+        else:
+            text = f"single stage {d.label()}"
+        designs.append(d)
+        labels.append(("chosen: " if i == 0 else "") + text)
+    return designs, labels

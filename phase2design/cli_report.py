@@ -1,0 +1,69 @@
+"""The ``phase2design report`` command: one self-contained HTML or Markdown file for a protocol.
+
+Registered in :mod:`phase2design.cli`; the library work is done by
+:func:`phase2design.report.make_report`.
+"""
+
+import click
+
+from .cli import _fail_bad, _parse_observed, _run
+
+
+@click.command()
+@click.option("--p0", type=float, required=True, help="Uninteresting response rate (H0).")
+@click.option("--p1", type=float, required=True, help="Response rate worth pursuing (H1).")
+@click.option("--alpha", type=float, required=True, help="Largest type I error.")
+@click.option("--beta", type=float, required=True, help="Largest type II error (power >= 1 - beta).")
+@click.option("--design", default="optimal", show_default=True,
+              help="optimal, minimax, single (A'Hern), or a given design 'r1/n1,r/n' or 'r/n'.")
+@click.option("--observed", default=None,
+              help="Observed total x/n (n = the design's n, or n1): adds the evaluate analysis.")
+@click.option("--observed-stages", default=None,
+              help="Two-stage data 'x1,x2' (or 'x1' after an early stop): adds the stage-wise analysis.")
+@click.option("--threshold", type=float, default=None,
+              help="Threshold rate for --observed (criterion x/n >= threshold; default p1).")
+@click.option("--confidence", type=float, default=0.95, show_default=True,
+              help="Two-sided level of the stage-wise interval (--observed-stages).")
+@click.option("--nmax", type=int, default=None, help="Largest total n to search (default: until proven).")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
+              help="Write to FILE (.html or .md, figures embedded). Without it: Markdown on stdout, no figures.")
+@click.option("--no-figures", is_flag=True, help="Leave the figures out (faster).")
+def report(p0, p1, alpha, beta, design, observed, observed_stages, threshold, confidence, nmax, output,
+           no_figures):
+    """A protocol-ready report: inputs, chosen design, protocol paragraph, candidates, OC, figures.
+
+    The file is self-contained (figures are base64 PNG data URIs; no external
+    file, stylesheet, script or network access).
+
+    Example: phase2design report --p0 0.1 --p1 0.3 --alpha 0.05 --beta 0.2 -o report.html
+    """
+    from .report import make_report, report_format
+
+    fmt = "md" if output is None else _run(lambda: report_format(output))
+    if observed is not None and observed_stages is not None:
+        _fail_bad("give --observed (a total x/n) or --observed-stages (x1,x2), not both")
+    obs = None if observed is None else _parse_observed(observed)
+    stages = None
+    if observed_stages is not None:
+        parts = observed_stages.replace(" ", "").split(",")
+        if len(parts) not in (1, 2) or not all(p.isdigit() for p in parts):
+            _fail_bad(f"--observed-stages must look like 'x1,x2' (or 'x1' after an early stop) with whole "
+                      f"numbers, got {observed_stages!r}")
+        stages = tuple(int(p) for p in parts)
+    figures = output is not None and not no_figures
+    if figures:
+        import matplotlib
+
+        matplotlib.use("Agg")
+    text = _run(lambda: make_report(p0, p1, alpha, beta, design, observed=obs, observed_stages=stages,
+                                    threshold=threshold, confidence_level=confidence, nmax=nmax, fmt=fmt,
+                                    figures=figures))
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        _fail_bad(f"cannot write report file {output!r}: {exc.strerror}")
+    click.echo(f"wrote {output}", err=True)
