@@ -591,6 +591,9 @@ from .cli_report import report as _report  # noqa: E402
 cli.add_command(_report)
 # [report commands]
 # [planning commands]
+from .cli_plan import grid as _grid_command, plan as _plan_command  # noqa: E402
+cli.add_command(_plan_command)
+cli.add_command(_grid_command)
 
 
 def main(argv=None):

@@ -347,7 +347,22 @@ def test_binom_pvalue_agrees_with_scipy_grid(alternative):
 def test_binom_pvalue_agrees_with_scipy_property(n, frac, p, alternative):
     x = round(frac * n)
     ref = stats.binomtest(x, n, p, alternative=alternative).pvalue
-    assert binom_pvalue(x, n, p, alternative) == pytest.approx(ref, rel=1e-12, abs=0)
+    got = binom_pvalue(x, n, p, alternative)
+    if got == pytest.approx(ref, rel=1e-12, abs=0):
+        return
+    # scipy's far tails (below ~1e-200) can be off by a few 1e-12; then the exact value decides
+    # (hypothesis found n=183, x=172, p=1/64: ours equals the Fraction value, scipy is 2.3e-12 off).
+    assert ref < 1e-200, (got, ref)
+    pf = Fraction(p)
+    pmf = [math.comb(n, k) * pf ** k * (1 - pf) ** (n - k) for k in range(n + 1)]
+    if alternative == "greater":
+        exact = sum(pmf[x:])
+    elif alternative == "less":
+        exact = sum(pmf[:x + 1])
+    else:
+        cut = pmf[x] * Fraction(1 + 10 ** -7)
+        exact = sum(v for v in pmf if v <= cut)
+    assert got == pytest.approx(float(exact), rel=1e-12)
 
 
 def test_binom_pvalue_tiny_tail_keeps_relative_precision():
