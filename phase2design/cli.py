@@ -491,7 +491,7 @@ def evaluate(observed, threshold, p0, design, confidence, ci_method, prior, alph
 
     Example: phase2design evaluate 3/9 --threshold 0.5
     """
-    from .evaluate import evaluate as run
+    from .evaluation import evaluate as run
 
     x, n = _parse_observed(observed)
     levels = tuple(confidence) if confidence else (0.90, 0.95)

@@ -103,7 +103,7 @@ def plot_evaluation(ev, path=None):
     Parameters
     ----------
     ev : Evaluation
-        Result of :func:`phase2design.evaluate.evaluate`.
+        Result of :func:`phase2design.evaluation.evaluate`.
     path : str, optional
         Save to this .png, .svg or .pdf file.
 

@@ -664,20 +664,25 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
 
 
 def _observed_sections(doc, d, two, obs, stages, p0, alpha, threshold, level, figures):
-    from .evaluate import evaluate
+    from .evaluation import evaluate
     from .twostage_inference import analyze_two_stage
 
     doc.h("Analysis of the observed data")
     spec = _two_stage_cmd(d) if two else d.label()
     if obs is not None:
         x, n = obs
-        if two and n not in (d.n1, d.n):
-            raise ValueError(f"observed n must be the design's n1 ({d.n1}) or n ({d.n}), got {x}/{n}; "
-                             f"give observed_stages (x1, x2) for stage-wise data")
-        ev = evaluate(x, n, threshold, p0=p0, design=spec, alpha=alpha)
-        doc.p(f"Observed {x}/{n}, judged against the threshold {threshold:g} (met if x/n >= {threshold:g}), "
-              f"against p0 = {p0:g} and by the rule of {d.label()}. Same numbers as: phase2design evaluate "
-              f"{x}/{n} --threshold {threshold:g} --p0 {p0:g} --design {spec} --alpha {alpha:g}")
+        on_design = n in ((d.n1, d.n) if two else (d.n,))
+        ev = evaluate(x, n, threshold, p0=p0, design=spec if on_design else None, alpha=alpha)
+        if on_design:
+            doc.p(f"Observed {x}/{n}, judged against the threshold {threshold:g} (met if x/n >= {threshold:g}), "
+                  f"against p0 = {p0:g} and by the rule of {d.label()}. Same numbers as: phase2design evaluate "
+                  f"{x}/{n} --threshold {threshold:g} --p0 {p0:g} --design {spec} --alpha {alpha:g}")
+        else:
+            # e.g. the pilot that motivates the planned trial: its n is not a stage of this design
+            doc.p(f"Observed {x}/{n}: {n} patients is not a stage of {d.label()}, so these data are read as "
+                  f"earlier data (such as a pilot), judged against the threshold {threshold:g} (met if "
+                  f"x/n >= {threshold:g}) and against p0 = {p0:g}, not by the design's rule. Same numbers as: "
+                  f"phase2design evaluate {x}/{n} --threshold {threshold:g} --p0 {p0:g} --alpha {alpha:g}")
         doc.items(ev.summary())
         doc.table(["level", "method", "low", "high", f"contains {threshold:g}"],
                   [[f"{100 * ci.confidence_level:g}%", ci.method, f"{100 * ci.low:.1f}%", f"{100 * ci.high:.1f}%",

@@ -23,3 +23,18 @@ def test_case_page_numbers():
     assert "130/512" in text and f"{ev.threshold.prob_at_most_x:.4f}" in text
     opt = simon_design(0.1, 0.3, 0.05, 0.2).optimal
     assert opt.label() in text and f"{opt.en0:.2f}" in text
+
+
+def test_public_names_are_not_shadowed_by_submodules():
+    # importing a submodule sets the package attribute of the same name; a function exported under a
+    # submodule's name would turn into that module (phase2design.evaluate once did)
+    import importlib
+    import pkgutil
+
+    import phase2design
+
+    modules = {m.name for m in pkgutil.iter_modules(phase2design.__path__)}
+    for name in phase2design.__all__:
+        assert name not in modules, name
+    importlib.import_module("phase2design.evaluation")
+    assert callable(phase2design.evaluate)
