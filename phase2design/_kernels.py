@@ -405,14 +405,20 @@ def _stage_sums(n1, r1, n2, r, pmf0, sf0, pmf1, sf1):
     a = 0.0
     b = 0.0
     for x1 in range(r1 + 1, n1 + 1):
-        k = r - x1
-        if k < 0:
-            a += pmf0[o1 + x1]
-            b += pmf1[o1 + x1]
-        elif k < n2:
-            a += pmf0[o1 + x1] * sf0[o2 + k]
-            b += pmf1[o1 + x1] * sf1[o2 + k]
+        da, db = _stage_term(x1, r - x1, n2, o1, o2, pmf0, sf0, pmf1, sf1)
+        a += da
+        b += db
     return a, b
+
+
+@njit(cache=True)
+def _stage_term(x1, k, n2, o1, o2, pmf0, sf0, pmf1, sf1):
+    """P0 and P1 of (X1 = x1 and X2 > k): the x1 term of the two-stage rejection sums."""
+    if k < 0:
+        return pmf0[o1 + x1], pmf1[o1 + x1]
+    if k < n2:
+        return pmf0[o1 + x1] * sf0[o2 + k], pmf1[o1 + x1] * sf1[o2 + k]
+    return 0.0, 0.0
 
 
 @njit(cache=True)
@@ -487,14 +493,9 @@ def _best_at_n(n, alpha, beta, pmf0, sf0, pmf1, sf1, r1max, en0_cap):
             r1 -= 1
             if r1 < 0:
                 break
-            x1 = r1 + 1
-            k = r - x1
-            if k < 0:
-                a += pmf0[o1 + x1]
-                b += pmf1[o1 + x1]
-            elif k < n2:
-                a += pmf0[o1 + x1] * sf0[o2 + k]
-                b += pmf1[o1 + x1] * sf1[o2 + k]
+            da, db = _stage_term(r1 + 1, r - r1 - 1, n2, o1, o2, pmf0, sf0, pmf1, sf1)
+            a += da
+            b += db
             while a > alpha:
                 r += 1
                 a, b = _stage_sums(n1, r1, n2, r, pmf0, sf0, pmf1, sf1)

@@ -127,3 +127,26 @@ def parse_design(design):
     if len(design) == 2:
         return "single", check_single_stage(*design)
     return "two", check_two_stage(*design)
+
+
+#: Named Beta priors: Jeffreys Beta(1/2, 1/2) and uniform Beta(1, 1).
+PRIORS = {"jeffreys": (0.5, 0.5), "uniform": (1.0, 1.0)}
+
+
+def check_prior(prior):
+    """A Beta prior: 'jeffreys', 'uniform' or a pair (a, b) of positive finite numbers."""
+    if isinstance(prior, str):
+        if prior not in PRIORS:
+            raise ValueError(f"prior must be 'jeffreys', 'uniform' or a pair (a, b), got {prior!r}")
+        return PRIORS[prior]
+    try:
+        a, b = prior
+    except (TypeError, ValueError):
+        raise TypeError(f"prior must be 'jeffreys', 'uniform' or a pair (a, b) of positive numbers, "
+                        f"got {prior!r}") from None
+    for value in (a, b):
+        if _is_bool(value) or not isinstance(value, numbers.Real):
+            raise TypeError(f"prior must be a pair (a, b) of positive numbers, got {prior!r}")
+        if not (math.isfinite(value) and value > 0):
+            raise ValueError(f"prior must be a pair (a, b) of positive finite numbers, got {prior!r}")
+    return float(a), float(b)

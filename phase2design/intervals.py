@@ -33,12 +33,11 @@ module stays cheap.
 """
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_choice, check_int, check_probability, check_rate
+from ._validation import check_choice, check_int, check_prior, check_probability, check_rate
 
 __all__ = [
     "METHODS",
@@ -604,19 +603,6 @@ def binom_pvalue(x, n, p, alternative="two-sided"):
     return float(min(1.0, pval))
 
 
-def _check_prior(prior):
-    try:
-        a, b = prior
-    except (TypeError, ValueError):
-        raise TypeError(f"prior must be a pair (a, b) of positive numbers, got {prior!r}") from None
-    for value in (a, b):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(f"prior must be a pair (a, b) of positive numbers, got {prior!r}")
-        if not (math.isfinite(value) and value > 0):
-            raise ValueError(f"prior must be a pair (a, b) of positive finite numbers, got {prior!r}")
-    return float(a), float(b)
-
-
 def posterior_prob_at_least(x, n, threshold, prior=(0.5, 0.5)):
     r"""Posterior probability that the response rate is at least ``threshold``.
 
@@ -651,7 +637,7 @@ def posterior_prob_at_least(x, n, threshold, prior=(0.5, 0.5)):
     n = check_int("n", n, minimum=0)
     x = check_int("x", x, minimum=0, maximum=n)
     threshold = check_rate("threshold", threshold, closed=True)
-    a, b = _check_prior(prior)
+    a, b = check_prior(prior)
     from scipy import special
 
     return float(special.betaincc(a + x, b + n - x, threshold))

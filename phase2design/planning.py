@@ -66,7 +66,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional, Tuple
 
-from ._validation import check_int, check_probability, check_rate, parse_design
+from ._validation import check_int, check_prior, check_probability, check_rate, parse_design
 from .results import _frame, _plain
 
 __all__ = ["pilot_posterior", "predictive_oc", "assurance", "plan_followup", "PredictiveOC", "CandidateRate",
@@ -75,7 +75,6 @@ __all__ = ["pilot_posterior", "predictive_oc", "assurance", "plan_followup", "Pr
 #: One-sided confidence levels of the Clopper-Pearson lower limits used as default candidates.
 DEFAULT_LEVELS = (0.8, 0.9)
 
-_PRIORS = {"jeffreys": (0.5, 0.5), "uniform": (1.0, 1.0)}
 
 
 def _designs_module():
@@ -105,24 +104,6 @@ def _check_pilot(pilot):
     n = check_int("pilot n", n, minimum=1)
     x = check_int("pilot x", x, minimum=0, maximum=n)
     return x, n
-
-
-def _check_prior(prior):
-    if isinstance(prior, str):
-        if prior not in _PRIORS:
-            raise ValueError(f"prior must be 'jeffreys', 'uniform' or a pair (a, b), got {prior!r}")
-        return _PRIORS[prior]
-    try:
-        a, b = prior
-    except (TypeError, ValueError):
-        raise TypeError(f"prior must be 'jeffreys', 'uniform' or a pair (a, b) of positive numbers, "
-                        f"got {prior!r}") from None
-    for v in (a, b):
-        if isinstance(v, bool) or not isinstance(v, numbers.Real):
-            raise TypeError(f"prior must be a pair (a, b) of positive numbers, got {prior!r}")
-        if not (math.isfinite(v) and v > 0):
-            raise ValueError(f"prior must be a pair (a, b) of positive finite numbers, got {prior!r}")
-    return float(a), float(b)
 
 
 def _check_weight(weight):
@@ -174,7 +155,7 @@ def pilot_posterior(x, n, prior="jeffreys", weight=1.0):
     (2.5, 4.0)
     """
     x, n = _check_pilot((x, n))
-    a, b = _check_prior(prior)
+    a, b = check_prior(prior)
     w = _check_weight(weight)
     return a + w * x, b + w * (n - x)
 
@@ -557,7 +538,7 @@ def plan_followup(pilot, p0, alpha, beta, *, p1=None, prior="jeffreys", pilot_we
     x, n = _check_pilot(pilot)
     p0 = check_rate("p0", p0)
     alpha, beta = d._check_errors(alpha, beta)
-    a, b = _check_prior(prior)
+    a, b = check_prior(prior)
     w = _check_weight(pilot_weight)
     plausibility = check_probability("plausibility", plausibility)
     try:

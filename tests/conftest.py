@@ -23,3 +23,16 @@ def half_unit(printed):
     """Half a unit of the last printed digit of a number given as text, e.g. '15.0' -> 0.05."""
     decimals = len(printed.split(".")[1]) if "." in printed else 0
     return 0.5 * 10.0 ** (-decimals) + 1e-12
+
+
+def run_main(args, capsys):
+    """Run the CLI entry point in-process; return (exit code, stdout, stderr)."""
+    import pytest
+
+    from phase2design.cli import main
+
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return (info.value.code or 0), out, err

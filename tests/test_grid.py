@@ -12,9 +12,8 @@ import time
 
 import pytest
 
-from conftest import half_unit, read_reference
+from conftest import half_unit, read_reference, run_main
 from phase2design import simon_design, single_stage_design
-from phase2design.cli import main
 from phase2design.grid import (COLUMNS, SIMON_TABLE_ERRORS, GridBusyError, _Journal, grid_scenarios, render,
                                run_grid)
 
@@ -22,12 +21,7 @@ SIMON = read_reference("simon_published.csv")
 P0 = [round(0.05 * i, 12) for i in range(1, 15)]  # 0.05 .. 0.70, Simon's tables
 
 
-def run(args, capsys):
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return (info.value.code or 0), out, err
+run = run_main
 
 
 @pytest.fixture(scope="module")

@@ -583,8 +583,8 @@ def test_binom_pvalue_rejects_bad_input(args, kwargs, error, pattern):
         ((3, 9, float("nan")), {}, ValueError, r"^threshold must be a number"),
         ((3, 9, 0.2), {"prior": (0.0, 1.0)}, ValueError, r"^prior must be a pair"),
         ((3, 9, 0.2), {"prior": (1.0, float("inf"))}, ValueError, r"^prior must be a pair"),
-        ((3, 9, 0.2), {"prior": (1.0,)}, TypeError, r"^prior must be a pair"),
-        ((3, 9, 0.2), {"prior": 1.0}, TypeError, r"^prior must be a pair"),
+        ((3, 9, 0.2), {"prior": (1.0,)}, TypeError, r"^prior must be 'jeffreys', 'uniform' or a pair"),
+        ((3, 9, 0.2), {"prior": 1.0}, TypeError, r"^prior must be 'jeffreys', 'uniform' or a pair"),
         ((3, 9, 0.2), {"prior": ("a", "b")}, TypeError, r"^prior must be a pair"),
     ],
 )

@@ -16,7 +16,7 @@ from scipy import integrate, special
 
 from phase2design import (proportion_ci, simon_design, single_stage_design, single_stage_oc, two_stage_oc)
 from phase2design import _planning_kernels as PK
-from phase2design.cli import main
+from conftest import run_main
 from phase2design.planning import (NoCandidateRateError, assurance, pilot_posterior, plan_followup,
                                    predictive_oc)
 
@@ -298,12 +298,7 @@ def test_plan_followup_validates_the_pilot():
 PLAN = ["plan", "--pilot", "3/9", "--p0", "0.1", "--alpha", "0.05", "--beta", "0.2"]
 
 
-def run(args, capsys):
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return (info.value.code or 0), out, err
+run = run_main
 
 
 def test_plan_command_table(capsys):

@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 from phase2design import simon_design, single_stage_design, single_stage_oc, two_stage_oc
-from phase2design.cli import main
+from conftest import run_main
 from phase2design.plots import (default_oc_grid, design_space_data, oc_comparison_designs, oc_curve_data,
                                 plot_design_space, plot_oc)
 
@@ -170,12 +170,7 @@ def test_design_space_data_and_figure(simon, tmp_path):
 # Command line
 # ---------------------------------------------------------------------------
 
-def run(args, capsys):
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return (info.value.code or 0), out, err
+run = run_main
 
 
 def test_cli_oc_plot_with_compare(tmp_path, capsys):

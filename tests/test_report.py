@@ -8,10 +8,10 @@ from html.parser import HTMLParser
 import matplotlib
 import pytest
 from click.testing import CliRunner
-from conftest import half_unit
+from conftest import half_unit, run_main
 
 from phase2design import simon_design, single_stage_design, two_stage_oc
-from phase2design.cli import cli, main
+from phase2design.cli import cli
 from phase2design.designs import single_stage_design_oc, two_stage_design
 from phase2design.report import make_report, protocol_paragraph, report_format
 
@@ -299,12 +299,7 @@ def test_user_design_is_recognised_or_flagged():
 # Command line
 # ---------------------------------------------------------------------------
 
-def run(args, capsys):
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return (info.value.code or 0), out, err
+run = run_main
 
 
 REPORT = ["report", "--p0", "0.1", "--p1", "0.3", "--alpha", "0.05", "--beta", "0.2"]
