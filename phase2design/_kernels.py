@@ -422,6 +422,12 @@ def _stage_term(x1, k, n2, o1, o2, pmf0, sf0, pmf1, sf1):
 
 
 @njit(cache=True)
+def _near(value, bound):
+    """Whether value lies within a relative 1e-12 of bound (a possible exact tie)."""
+    return abs(value - bound) <= 1e-12 * bound
+
+
+@njit(cache=True)
 def _best_at_n(n, alpha, beta, pmf0, sf0, pmf1, sf1, r1max, en0_cap):
     """Minimum-EN0 Simon design with total sample size n.
 
@@ -432,7 +438,11 @@ def _best_at_n(n, alpha, beta, pmf0, sf0, pmf1, sf1, r1max, en0_cap):
     feasible r can only rise, so r moves one way (two pointers).  Branches
     whose EN0 cannot beat the incumbent (or ``en0_cap``) are cut.
 
-    Returns (found, r1, n1, r, en0, attained alpha, power).
+    Returns (found, r1, n1, r, en0, attained alpha, power, near): ``near`` is
+    True when any type I error or power that decided a comparison lay within
+    a relative 1e-12 of alpha or 1 - beta, i.e. when an exact tie (possible
+    for "round" inputs such as p0 = 1/2, alpha = 1/16) may have been decided
+    by rounding.
     """
     best_en0 = en0_cap
     b_r1 = -1
@@ -442,6 +452,7 @@ def _best_at_n(n, alpha, beta, pmf0, sf0, pmf1, sf1, r1max, en0_cap):
     b_p = 0.0
     on = _tri_offset(n)
     target = 1.0 - beta
+    near = False
     r_hint = -1
     for n1 in range(1, n):
         if n1 >= best_en0:
@@ -460,9 +471,11 @@ def _best_at_n(n, alpha, beta, pmf0, sf0, pmf1, sf1, r1max, en0_cap):
         if r < top:
             r = top
         a, b = _stage_sums(n1, top, n2, r, pmf0, sf0, pmf1, sf1)
+        near = near or _near(a, alpha)
         if a <= alpha:
             while r > top:
                 a2, b2 = _stage_sums(n1, top, n2, r - 1, pmf0, sf0, pmf1, sf1)
+                near = near or _near(a2, alpha)
                 if a2 > alpha:
                     break
                 r -= 1
@@ -472,6 +485,7 @@ def _best_at_n(n, alpha, beta, pmf0, sf0, pmf1, sf1, r1max, en0_cap):
             while a > alpha:
                 r += 1
                 a, b = _stage_sums(n1, top, n2, r, pmf0, sf0, pmf1, sf1)
+                near = near or _near(a, alpha)
         r_hint = r
         r1 = top
         while r1 >= 0:
@@ -479,6 +493,7 @@ def _best_at_n(n, alpha, beta, pmf0, sf0, pmf1, sf1, r1max, en0_cap):
             if en0 >= best_en0:
                 break
             # power can never exceed P1(X > r) of the pooled sample
+            near = near or _near(sf1[on + r], target) or _near(b, target)
             if sf1[on + r] < target:
                 break
             if b >= target:
@@ -496,11 +511,13 @@ def _best_at_n(n, alpha, beta, pmf0, sf0, pmf1, sf1, r1max, en0_cap):
             da, db = _stage_term(r1 + 1, r - r1 - 1, n2, o1, o2, pmf0, sf0, pmf1, sf1)
             a += da
             b += db
+            near = near or _near(a, alpha)
             while a > alpha:
                 r += 1
                 a, b = _stage_sums(n1, r1, n2, r, pmf0, sf0, pmf1, sf1)
+                near = near or _near(a, alpha)
     found = b_n1 > 0
-    return found, b_r1, b_n1, b_r, best_en0, b_a, b_p
+    return found, b_r1, b_n1, b_r, best_en0, b_a, b_p, near
 
 
 @njit(cache=True)
@@ -530,15 +547,17 @@ def _feasible_designs(nlo, nhi, n1lo, n1hi, alpha, beta, pmf0, sf0, pmf1, sf1, r
     """Every feasible (r1, n1, r, n) with r the smallest cut-off meeting alpha.
 
     Plain loops over n, n1 and r1 with a bisection on r (P0(reject) falls as r
-    rises).  Rows: r1, n1, r, n, EN0, attained alpha, power.
+    rises).  Rows: r1, n1, r, n, EN0, PET0, attained alpha, power, EN1, PET1,
+    every probability summed from its small end.
     """
     cap = 1024
-    out = np.empty((cap, 7))
+    out = np.empty((cap, 10))
     k = 0
     target = 1.0 - beta
     for n in range(nlo, nhi + 1):
         for n1 in range(max(1, n1lo), min(n - 1, n1hi) + 1):
             n2 = n - n1
+            o1 = _tri_offset(n1)
             top = min(r1max[n1], n1 - 1)
             for r1 in range(0, top + 1):
                 lo = r1
@@ -554,15 +573,23 @@ def _feasible_designs(nlo, nhi, n1lo, n1hi, alpha, beta, pmf0, sf0, pmf1, sf1, r
                 if b >= target:
                     if k == cap:
                         cap *= 2
-                        bigger = np.empty((cap, 7))
+                        bigger = np.empty((cap, 10))
                         bigger[:k] = out[:k]
                         out = bigger
+                    pet0 = 0.0
+                    pet1 = 0.0
+                    for x1 in range(r1 + 1):
+                        pet0 += pmf0[o1 + x1]
+                        pet1 += pmf1[o1 + x1]
                     out[k, 0] = r1
                     out[k, 1] = n1
                     out[k, 2] = lo
                     out[k, 3] = n
-                    out[k, 4] = n1 + sf0[_tri_offset(n1) + r1] * n2
-                    out[k, 5] = a
-                    out[k, 6] = b
+                    out[k, 4] = n1 + sf0[o1 + r1] * n2
+                    out[k, 5] = min(pet0, 1.0)
+                    out[k, 6] = a
+                    out[k, 7] = b
+                    out[k, 8] = n1 + sf1[o1 + r1] * n2
+                    out[k, 9] = min(pet1, 1.0)
                     k += 1
     return out[:k]

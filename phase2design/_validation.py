@@ -56,10 +56,19 @@ def check_int(name, value, *, minimum=0, maximum=None):
     return out
 
 
+#: Response rates a design search accepts.  Closer to 0 or 1, EN0 and the error rates differ between
+#: designs by less than double precision resolves (EN0 = n1 + 1e-300 (n - n1) rounds to n1).
+DESIGN_RATE_RANGE = (1e-6, 1 - 1e-6)
+
+
 def check_rates_ordered(p0, p1):
-    """p0 and p1 in (0, 1) with p0 < p1 (the drug is promising at p1)."""
+    """p0 and p1 in [1e-6, 1 - 1e-6] with p0 < p1 (the drug is promising at p1)."""
     p0 = check_rate("p0", p0)
     p1 = check_rate("p1", p1)
+    lo, hi = DESIGN_RATE_RANGE
+    for name, value in (("p0", p0), ("p1", p1)):
+        if not lo <= value <= hi:
+            raise ValueError(f"{name} must lie in [{lo:g}, {hi:g}] for a design, got {value!r}")
     if not p0 < p1:
         raise ValueError(f"p0 must be smaller than p1, got p0={p0!r} and p1={p1!r}")
     return p0, p1
@@ -116,7 +125,7 @@ def parse_design(design):
         nums = []
         for part in parts:
             bits = part.split("/")
-            if len(bits) != 2 or not all(b.isdigit() for b in bits):
+            if len(bits) != 2 or not all(is_count(b) for b in bits):
                 raise ValueError(f"design must look like 'r/n' or 'r1/n1,r/n' (whole numbers), got {design!r}")
             nums.extend(int(b) for b in bits)
         if len(nums) not in (2, 4):
@@ -128,6 +137,10 @@ def parse_design(design):
         return "single", check_single_stage(*design)
     return "two", check_two_stage(*design)
 
+
+#: Range accepted for Beta parameters: below 1e-6 the beta-binomial sums underflow and a + b above 1e12
+#: overflows the log-beta terms' precision; neither is a prior anyone holds.
+BETA_PARAM_RANGE = (1e-6, 1e12)
 
 #: Named Beta priors: Jeffreys Beta(1/2, 1/2) and uniform Beta(1, 1).
 PRIORS = {"jeffreys": (0.5, 0.5), "uniform": (1.0, 1.0)}
@@ -149,4 +162,12 @@ def check_prior(prior):
             raise TypeError(f"prior must be a pair (a, b) of positive numbers, got {prior!r}")
         if not (math.isfinite(value) and value > 0):
             raise ValueError(f"prior must be a pair (a, b) of positive finite numbers, got {prior!r}")
+        lo, hi = BETA_PARAM_RANGE
+        if not lo <= value <= hi:
+            raise ValueError(f"prior parameters must lie in [{lo:g}, {hi:g}], got {prior!r}")
     return float(a), float(b)
+
+
+def is_count(text):
+    """True for a plain ASCII whole number such as '9' (str.isdigit also takes '³', which int() refuses)."""
+    return bool(text) and text.isascii() and text.isdigit()

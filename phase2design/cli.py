@@ -13,6 +13,7 @@ import click
 
 from . import __version__
 from . import _render as R
+from ._validation import is_count
 
 FORMATS = ("table", "json", "csv", "markdown")
 CONVENTION_2 = ("Convention (Simon 1989): r1/n1, r/n = stop after n1 patients if X1 <= r1; "
@@ -66,13 +67,17 @@ def parse_rates(name, text):
         start, stop, step = (_float_token(name, t) for t in parts)
         if not all(math.isfinite(v) for v in (start, stop, step)) or step <= 0 or stop < start:
             _fail_bad(f"{name} grid needs finite START <= STOP and STEP > 0, got {text!r}")
-        count = int(math.floor((stop - start) / step + 1e-9)) + 1
-        if count > 100000:
-            _fail_bad(f"{name} grid must have at most 100000 points, got {count}")
+        span = (stop - start) / step
+        if not math.isfinite(span) or span > 100000:
+            _fail_bad(f"{name} grid must have at most 100000 points, got {text!r}")
+        count = int(math.floor(span + 1e-9)) + 1
         return [round(start + i * step, 12) for i in range(count)]
     if not text:
         _fail_bad(f"{name} must not be empty")
-    return [_float_token(name, t) for t in text.split(",")]
+    tokens = text.split(",")
+    if any(not t.strip() for t in tokens):
+        _fail_bad(f"{name} has an empty entry between commas, got {text!r}")
+    return [_float_token(name, t) for t in tokens]
 
 
 def _emit(fmt, obj, headers, rows, text_fn):
@@ -190,6 +195,8 @@ def simon(p0, p1, alpha, beta, nmax, show_all, feasible, n_range, n1_range, quie
         res = _run(lambda: simon_design(p0, p1, alpha, beta, nmax=nmax, progress=prog))
     finally:
         prog.done()
+    if res.near_ties:
+        click.echo(res.tie_note(), err=True)
     designs = res.admissible
     if show_all:
         marks = {(d.r1, d.n1, d.r, d.n): d for d in res.admissible}
@@ -239,7 +246,7 @@ def _simon_plots(res, nmax, plot_path, plot_oc_path):
 
 def _int_range(name, text):
     parts = text.split(":")
-    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+    if len(parts) != 2 or not all(is_count(p.strip()) for p in parts):
         _fail_bad(f"{name} must be LOW:HIGH with whole numbers, got {text!r}")
     return int(parts[0]), int(parts[1])
 
@@ -391,7 +398,12 @@ def oc(r1, n1, r, n, p, plot_path, compare, mark_p0, mark_p1, fmt):
         _check_plot_path(plot_path)
         from ._validation import check_rate, parse_design
 
-        others = [_run(lambda c=c: parse_design(c)) for c in compare]
+        others = []
+        for c in compare:
+            try:
+                others.append(parse_design(c))
+            except (ValueError, TypeError) as e:
+                _fail_bad(f"--compare {c!r}: {e}")
         for name, v in (("p0", mark_p0), ("p1", mark_p1)):
             if v is not None:
                 _run(lambda name=name, v=v: check_rate(name, v, closed=True))
@@ -435,17 +447,16 @@ def oc(r1, n1, r, n, p, plot_path, compare, mark_p0, mark_p1, fmt):
 
 def _parse_observed(text):
     parts = text.replace(" ", "").split("/")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+    if len(parts) != 2 or not all(is_count(p) for p in parts):
         _fail_bad(f"observed result must look like x/n with whole numbers (e.g. 3/9), got {text!r}")
     return int(parts[0]), int(parts[1])
 
 
 def _parse_prior(text):
-    vals = parse_rates("prior", text) if text not in ("jeffreys", "uniform") else None
-    if text == "jeffreys":
-        return (0.5, 0.5)
-    if text == "uniform":
-        return (1.0, 1.0)
+    name = text.strip().lower()
+    if name in ("jeffreys", "uniform"):
+        return name
+    vals = parse_rates("prior", text)
     if len(vals) != 2:
         _fail_bad(f"prior must be 'a,b' (Beta parameters), 'jeffreys' or 'uniform', got {text!r}")
     return tuple(vals)
@@ -609,6 +620,11 @@ def main(argv=None):
     except click.exceptions.Abort:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
+    except OSError as e:
+        # a file the user named could not be written or read (unwritable folder, /proc, full disk)
+        where = f" {e.filename}" if getattr(e, "filename", None) else ""
+        click.echo(f"Error: cannot use file{where}: {e.strerror or e}", err=True)
+        sys.exit(2)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)

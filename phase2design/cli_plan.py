@@ -12,6 +12,7 @@ import time
 import click
 
 from . import _render as R
+from ._validation import is_count
 
 _PLAN_FORMATS = ("table", "json", "csv", "markdown")
 _GRID_FORMATS = ("table", "csv", "json", "markdown", "parquet")
@@ -29,7 +30,7 @@ def _cli():
 
 def _parse_pilot(text):
     parts = text.replace(" ", "").split("/")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+    if len(parts) != 2 or not all(is_count(p) for p in parts):
         _cli()._fail_bad(f"--pilot must look like x/n with whole numbers (e.g. 3/9), got {text!r}")
     return int(parts[0]), int(parts[1])
 

@@ -6,6 +6,7 @@ Registered in :mod:`phase2design.cli`; the library work is done by
 
 import click
 
+from ._validation import is_count
 from .cli import _fail_bad, _parse_observed, _run
 
 
@@ -46,7 +47,7 @@ def report(p0, p1, alpha, beta, design, observed, observed_stages, threshold, co
     stages = None
     if observed_stages is not None:
         parts = observed_stages.replace(" ", "").split(",")
-        if len(parts) not in (1, 2) or not all(p.isdigit() for p in parts):
+        if len(parts) not in (1, 2) or not all(is_count(p) for p in parts):
             _fail_bad(f"--observed-stages must look like 'x1,x2' (or 'x1' after an early stop) with whole "
                       f"numbers, got {observed_stages!r}")
         stages = tuple(int(p) for p in parts)

@@ -11,6 +11,7 @@ All probabilities are exact binomial sums in double precision.
 """
 
 import math
+from fractions import Fraction
 
 import numpy as np
 
@@ -44,8 +45,9 @@ def _approx_single_n(p0, p1, alpha, beta):
     """Normal-approximation sample size, used only to size tables."""
     from statistics import NormalDist
 
-    za = NormalDist().inv_cdf(1.0 - alpha)
-    zb = NormalDist().inv_cdf(1.0 - beta)
+    # upper quantiles as -inv_cdf(tail): 1 - alpha rounds to 1 for alpha below 1e-16
+    za = -NormalDist().inv_cdf(alpha)
+    zb = -NormalDist().inv_cdf(beta)
     v = (za * math.sqrt(p0 * (1 - p0)) + zb * math.sqrt(p1 * (1 - p1))) / (p1 - p0)
     return int(math.ceil(v * v))
 
@@ -55,12 +57,18 @@ def _approx_single_n(p0, p1, alpha, beta):
 # ---------------------------------------------------------------------------
 
 def _grid(p):
-    arr = np.atleast_1d(np.asarray(p, dtype=float))
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"p must be a number or a non-empty 1-d sequence of numbers, got {p!r}")
-    for v in arr:
-        check_rate("p", float(v), closed=True)
-    return arr
+    """Response rates in [0, 1]: one number or a non-empty 1-d sequence of numbers."""
+    if isinstance(p, np.ndarray):
+        if p.ndim > 1:
+            raise ValueError(f"p must be a number or a 1-d sequence of numbers, got an array of shape {p.shape}")
+        values = p.tolist()
+    elif isinstance(p, (list, tuple, range)):
+        values = list(p)
+    else:
+        values = [p]  # a single rate; check_rate names anything else
+    if not values:
+        raise ValueError("p must hold at least one rate, got an empty sequence")
+    return np.array([check_rate("p", v, closed=True) for v in values])
 
 
 def single_stage_oc(r, n, p):
@@ -215,14 +223,14 @@ def single_stage_design(p0, p1, alpha, beta, *, comparison="strict", candidates=
     # No test on n patients beats the randomised most powerful one, so start where it reaches the
     # power; A'Hern's rounding admits alpha up to alpha + 0.00005 and power down to 1 - beta - 0.0005.
     slack_a, slack_b = (0.00005, 0.0005) if rounded else (0.0, 0.0)
-    start = _smallest_n_ump(p0, p1, min(alpha + slack_a, 0.999), min(beta + slack_b, 0.999))
+    start = _smallest_n_ump(p0, p1, min(alpha + slack_a, 0.999), min(beta + slack_b, 0.999), n_min=1)
     if start is None:
         start = N_LIMIT + 1
-    rows = K._single_scan(start, limit, p0, p1, alpha, beta, rounded, candidates)
+    rows = _single_rows(start, limit, p0, p1, alpha, beta, rounded, candidates)
     if rows.shape[0] == 0:
         hint = ""
         if nmax is not None and nmax < N_LIMIT:
-            more = K._single_scan(max(nmax + 1, start), N_LIMIT, p0, p1, alpha, beta, rounded, 1)
+            more = _single_rows(max(nmax + 1, start), N_LIMIT, p0, p1, alpha, beta, rounded, 1)
             if more.shape[0]:
                 hint = f"; the smallest feasible n is {int(more[0, 0])}: use nmax >= {int(more[0, 0])}"
         raise NoFeasibleDesignError(
@@ -234,6 +242,45 @@ def single_stage_design(p0, p1, alpha, beta, *, comparison="strict", candidates=
         for row in rows)
     return SingleStageResult(p0=p0, p1=p1, alpha=alpha, beta=beta, comparison=comparison,
                              design=designs[0], candidates=designs)
+
+
+def _exact_sf(r, n, rate):
+    """P(X > r) for X ~ Bin(n, rate), rate a Fraction, as an exact Fraction."""
+    a, d = rate.numerator, rate.denominator
+    return Fraction(sum(math.comb(n, k) * a ** k * (d - a) ** (n - k) for k in range(r + 1, n + 1)), d ** n)
+
+
+def _single_rows(nlo, nhi, p0, p1, alpha, beta, rounded, want):
+    """Feasible single-stage designs (rows n, r, alpha, power), exact ties resolved exactly.
+
+    The kernel decides in double precision.  Attained values within a
+    relative 1e-9 of alpha or 1 - beta (in practice only exact ties, which
+    "round" inputs such as p0 = 1/2 and alpha = 1/16 produce) are re-decided
+    in rational arithmetic, taking each rate as the decimal it was given as
+    (0.1 is 1/10).  A'Hern's rounded comparison is left as he defined it.
+    """
+    if rounded:
+        return K._single_scan(nlo, nhi, p0, p1, alpha, beta, True, want)
+    tol = 1e-9
+    # a relaxed scan keeps every design that could be feasible exactly, then each is settled
+    raw = K._single_scan(nlo, nhi, p0, p1, alpha * (1 + tol), beta + tol, False, want + 10)
+    exact = None
+    out = []
+    for n, r, a, pw in raw:
+        n, r = int(n), int(r)
+        if a > alpha * (1 - tol) or pw < (1.0 - beta) + tol:
+            if exact is None:
+                exact = tuple(Fraction(repr(v)) for v in (p0, p1, alpha, beta))
+            fp0, fp1, falpha, fbeta = exact
+            while _exact_sf(r, n, fp0) > falpha:
+                r += 1
+            if _exact_sf(r, n, fp1) < 1 - fbeta:
+                continue
+            a, pw = K._single_oc(r, n, np.array([p0, p1]))[:, 0]
+        out.append((n, r, a, pw))
+        if len(out) == want:
+            break
+    return np.array(out, dtype=float).reshape(-1, 4)
 
 
 def cutoff_table(n, p0, p1=None):
@@ -304,7 +351,7 @@ class _Tables:
             self.grow(max(2 * self.size, n))
 
 
-def _smallest_n_ump(p0, p1, alpha, beta):
+def _smallest_n_ump(p0, p1, alpha, beta, n_min=2):
     """Smallest n whose most powerful level-alpha test reaches power 1 - beta (None if > N_LIMIT).
 
     That power never decreases with n, so a doubling search followed by
@@ -322,7 +369,7 @@ def _smallest_n_ump(p0, p1, alpha, beta):
             hi = mid
         else:
             lo = mid + 1
-    return max(lo, 2)
+    return max(lo, n_min)
 
 
 def _admissible(best, n_opt):
@@ -435,12 +482,16 @@ def simon_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
     n_lo = n
     tab = _Tables(p0, p1, beta, max(int(1.6 * _approx_single_n(p0, p1, alpha, beta)), n) + 20)
     rows = []
+    near_ties = []
     en0_star = math.inf
-    stop_reason = f"nmax={limit} reached"
+    stop_reason = (f"nmax={limit} reached" if nmax is not None else
+                   f"the engine's limit n={N_LIMIT} reached before the EN0 bound applied")
     while n <= limit:
         tab.ensure(n)
-        found, r1, n1, r, en0, a, pw = K._best_at_n(n, alpha, beta, tab.pmf0, tab.sf0, tab.pmf1, tab.sf1,
-                                                    tab.r1max, np.inf)
+        found, r1, n1, r, en0, a, pw, near = K._best_at_n(n, alpha, beta, tab.pmf0, tab.sf0, tab.pmf1,
+                                                          tab.sf1, tab.r1max, np.inf)
+        if near:
+            near_ties.append(n)
         if found:
             rows.append((r1, n1, r, n))
             en0_star = min(en0_star, en0)
@@ -473,7 +524,7 @@ def simon_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
         p0=p0, p1=p1, alpha=alpha, beta=beta, nmax=nmax, n_searched=n_searched, stop_reason=stop_reason,
         optimal=by_key.get((optimal.r1, optimal.n1, optimal.r, optimal.n), _with(optimal, kind="optimal")),
         minimax=by_key.get((minimax.r1, minimax.n1, minimax.r, minimax.n), _with(minimax, kind="minimax")),
-        admissible=tuple(admissible), best_by_n=tuple(best))
+        admissible=tuple(admissible), best_by_n=tuple(best), near_ties=tuple(near_ties))
 
 
 def _with(d, **changes):
@@ -494,6 +545,10 @@ def _sufficient_nmax_message(tab, p0, p1, alpha, beta, limit, n_lo):
         n += 1
     return (f"no two-stage design with n <= {N_LIMIT} (the engine's limit) meets alpha={alpha:g}, "
             f"beta={beta:g} for p0={p0:g}, p1={p1:g}: widen p1 - p0 or relax alpha or beta")
+
+
+#: Most (n, n1, r1) triples simon_feasible_designs examines in one call (about 10 s and 1 GB).
+FEASIBLE_LIMIT = 2_000_000
 
 
 def simon_feasible_designs(p0, p1, alpha, beta, *, n_range, n1_range=None):
@@ -522,14 +577,19 @@ def simon_feasible_designs(p0, p1, alpha, beta, *, n_range, n1_range=None):
     nlo, nhi = _check_range("n_range", n_range, 2, N_LIMIT)
     n1lo, n1hi = (1, nhi - 1) if n1_range is None else _check_range("n1_range", n1_range, 1, N_LIMIT)
     tab = _Tables(p0, p1, beta, nhi)
+    # every (n, n1, r1) is examined and may be listed: refuse ranges that would take minutes and GBs
+    r1_counts = np.minimum(tab.r1max[1:nhi + 1], np.arange(nhi)) + 1
+    work = sum(int(r1_counts[max(1, n1lo) - 1:min(n - 1, n1hi)].sum()) for n in range(nlo, nhi + 1))
+    if work > FEASIBLE_LIMIT:
+        raise ValueError(f"n_range and n1_range hold {work:,} candidate (n, n1, r1) triples, more than "
+                         f"{FEASIBLE_LIMIT:,}: narrow n_range or give n1_range")
     raw = K._feasible_designs(nlo, nhi, n1lo, n1hi, alpha, beta, tab.pmf0, tab.sf0, tab.pmf1, tab.sf1,
                               tab.r1max)
     cols = ["r1", "n1", "r", "n", "en0", "pet0", "attained_alpha", "power", "en1", "pet1"]
-    rows = []
-    for r1, n1, r, n, *_ in raw:
-        d = _two_stage(int(r1), int(n1), int(r), int(n), p0, p1, alpha, beta)
-        rows.append([getattr(d, c) for c in cols])
-    return pd.DataFrame(rows, columns=cols)
+    frame = pd.DataFrame(raw, columns=cols)
+    for c in ("r1", "n1", "r", "n"):
+        frame[c] = frame[c].astype(int)
+    return frame
 
 
 def _check_range(name, value, lo, hi):

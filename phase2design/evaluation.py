@@ -19,7 +19,7 @@ from fractions import Fraction
 from typing import Optional, Tuple
 
 from . import _kernels as K
-from ._validation import check_choice, check_int, check_probability, check_rate, parse_design
+from ._validation import check_choice, check_int, check_prior, check_probability, check_rate, parse_design
 from .intervals import METHODS, ConfidenceInterval, binom_pvalue, posterior_prob_at_least, proportion_ci
 from .results import _plain
 
@@ -207,7 +207,7 @@ def evaluate(x, n, threshold, *, p0=None, design=None, confidence_level=(0.90, 0
     ci_method : str
         Any method of :func:`phase2design.intervals.proportion_ci`
         (default exact Clopper-Pearson).
-    prior : (float, float)
+    prior : "jeffreys", "uniform" or (float, float)
         Beta prior for the posterior probability (default Jeffreys Beta(1/2, 1/2)).
     alpha : float
         Level used only to report the exact test's critical count against ``p0``.
@@ -241,6 +241,7 @@ def evaluate(x, n, threshold, *, p0=None, design=None, confidence_level=(0.90, 0
     levels = tuple(check_probability("confidence_level", c) for c in levels)
     ci_method = check_choice("ci_method", ci_method, METHODS)
     alpha = check_probability("alpha", alpha)
+    prior = check_prior(prior)
     if p0 is not None:
         p0 = check_rate("p0", p0)
     parsed = None if design is None else parse_design(design)
@@ -265,5 +266,5 @@ def evaluate(x, n, threshold, *, p0=None, design=None, confidence_level=(0.90, 0
         p0_boundary = next((k for k in range(1, n + 1) if sf[k - 1] <= alpha), n + 1)
     return Evaluation(
         x=x, n=n, estimate=x / n, ci_method=ci_method, intervals=intervals, threshold=comparison,
-        prior=tuple(float(v) for v in prior), p0=p0, pvalue_vs_p0=pvalue_vs_p0, alpha=alpha,
+        prior=prior, p0=p0, pvalue_vs_p0=pvalue_vs_p0, alpha=alpha,
         p0_boundary=p0_boundary, design=None if parsed is None else _design_decision(parsed, x, n))

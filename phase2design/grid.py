@@ -268,10 +268,9 @@ def _worker_version():
 def _cost(key):
     """Rough relative cost of a scenario, to send the slow ones first."""
     p0, p1, a, b = key[:4]
-    from statistics import NormalDist
+    from .designs import _approx_single_n
 
-    z = NormalDist().inv_cdf(1 - a) + NormalDist().inv_cdf(1 - b)
-    n = z * z * 0.25 / (p1 - p0) ** 2
+    n = _approx_single_n(p0, p1, a, b)
     return n * n if key[4] == "simon" else n
 
 
@@ -447,7 +446,7 @@ def _remove_stale_temps(path):
     directory = os.path.dirname(os.path.abspath(path))
     prefix = f".{os.path.basename(path)}.tmp"
     for name in os.listdir(directory):
-        if name.startswith(prefix) and name[len(prefix):].isdigit():
+        if name.startswith(prefix) and name[len(prefix):].isascii() and name[len(prefix):].isdigit():
             try:
                 os.remove(os.path.join(directory, name))
             except OSError:

@@ -66,7 +66,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional, Tuple
 
-from ._validation import check_int, check_prior, check_probability, check_rate, parse_design
+from ._validation import BETA_PARAM_RANGE, check_int, check_prior, check_probability, check_rate, is_count, parse_design
 from .results import _frame, _plain
 
 __all__ = ["pilot_posterior", "predictive_oc", "assurance", "plan_followup", "PredictiveOC", "CandidateRate",
@@ -94,7 +94,7 @@ class NoCandidateRateError(ValueError):
 def _check_pilot(pilot):
     if isinstance(pilot, str):
         parts = pilot.replace(" ", "").split("/")
-        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        if len(parts) != 2 or not all(is_count(p) for p in parts):
             raise ValueError(f"pilot must look like x/n with whole numbers (e.g. 3/9), got {pilot!r}")
         pilot = (int(parts[0]), int(parts[1]))
     try:
@@ -121,6 +121,9 @@ def _check_beta_params(a, b):
             raise TypeError(f"{name} must be a positive number (Beta parameter), got {v!r}")
         if not (math.isfinite(v) and v > 0):
             raise ValueError(f"{name} must be a positive finite number (Beta parameter), got {v!r}")
+        lo, hi = BETA_PARAM_RANGE
+        if not lo <= v <= hi:
+            raise ValueError(f"{name} must lie in [{lo:g}, {hi:g}] (Beta parameter), got {v!r}")
     return float(a), float(b)
 
 
@@ -447,6 +450,8 @@ def _round2(v):
 
 
 def _check_p1_list(p1, p0):
+    if isinstance(p1, (str, bytes)):
+        raise TypeError(f"p1 must be a number or a sequence of numbers, got {p1!r}")
     if isinstance(p1, numbers.Real) and not isinstance(p1, bool):
         p1 = [p1]
     try:
@@ -542,6 +547,8 @@ def plan_followup(pilot, p0, alpha, beta, *, p1=None, prior="jeffreys", pilot_we
     w = _check_weight(pilot_weight)
     plausibility = check_probability("plausibility", plausibility)
     try:
+        if isinstance(levels, (str, bytes)):
+            raise TypeError
         levels = tuple(levels)
     except TypeError:
         raise TypeError(f"levels must be a sequence of confidence levels, got {levels!r}") from None

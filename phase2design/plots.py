@@ -91,9 +91,13 @@ def evaluation_text_plot(ev, width=40):
 
 
 def check_figure_path(path):
+    """A figure file name: .png, .svg or .pdf, in a directory that exists."""
     ext = os.path.splitext(str(path))[1].lower()
     if ext not in _FIG_EXTENSIONS:
         raise ValueError(f"plot file must end in {', '.join(_FIG_EXTENSIONS)}, got {str(path)!r}")
+    folder = os.path.dirname(os.path.abspath(str(path)))
+    if not os.path.isdir(folder):
+        raise ValueError(f"plot file must be in an existing directory, got {str(path)!r}")
     return ext
 
 

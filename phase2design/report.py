@@ -28,7 +28,7 @@ import io
 import re
 
 from . import __version__
-from ._validation import check_choice, check_int, check_probability, check_rate, parse_design
+from ._validation import check_choice, check_int, check_probability, check_rate, is_count, parse_design
 
 DESIGN_CHOICES = ("optimal", "minimax", "single")
 FORMATS = ("html", "md")
@@ -60,7 +60,9 @@ def _pct(p):
 
 
 def _f(value, digits):
-    return "" if value is None else f"{value:.{digits}f}"
+    from ._render import fmt
+
+    return "" if value is None else fmt(float(value), digits)
 
 
 def _exact(value):
@@ -352,7 +354,7 @@ def _parse_observed(observed):
 def _parse_stages(stages):
     if isinstance(stages, str):
         parts = stages.replace(" ", "").split(",")
-        if len(parts) not in (1, 2) or not all(p.isdigit() for p in parts):
+        if len(parts) not in (1, 2) or not all(is_count(p) for p in parts):
             raise ValueError(f"observed_stages must look like 'x1' (stopped) or 'x1,x2' with whole numbers, "
                              f"got {stages!r}")
         vals = [int(p) for p in parts]

@@ -35,8 +35,8 @@ def _frame(rows, columns=None):
     return pd.DataFrame(list(rows), columns=columns)
 
 
-def _responses(k):
-    return "1 patient responds" if k == 1 else f"{k} patients respond"
+def _patients(k):
+    return "1 patient" if k == 1 else f"{k} patients"
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class SingleStageDesign:
 
     def rule(self):
         """The decision rule in words."""
-        return (f"treat {self.n} patients; declare the drug promising (reject H0) if "
+        return (f"treat {_patients(self.n)}; declare the drug promising (reject H0) if "
                 f"more than {self.r} respond, i.e. at least {self.r + 1} of {self.n}")
 
     def label(self):
@@ -150,7 +150,7 @@ class TwoStageDesign:
 
     def rule(self):
         """The decision rule in words."""
-        return (f"stop after {self.n1} patients if {self.r1} or fewer respond; otherwise treat "
+        return (f"stop after {_patients(self.n1)} if {self.r1} or fewer respond; otherwise treat "
                 f"{self.n2} more and declare the drug promising (reject H0) if more than "
                 f"{self.r} of all {self.n} respond, i.e. at least {self.r + 1}")
 
@@ -191,6 +191,12 @@ class SimonResult:
     best_by_n : tuple of TwoStageDesign
         The minimum-EN0 design for each ``n`` from the minimax ``n`` to
         ``n_searched`` that has a feasible design.
+    near_ties : tuple of int
+        Values of ``n`` at which some candidate's type I error or power lay
+        within a relative 1e-12 of alpha or 1 - beta.  Feasibility is decided
+        in double precision, so an exact tie there (possible only for "round"
+        inputs such as p0 = 1/2 with alpha = 1/16) may have gone either way.
+        Empty in ordinary use.
     """
 
     p0: float
@@ -204,6 +210,15 @@ class SimonResult:
     minimax: TwoStageDesign
     admissible: Tuple[TwoStageDesign, ...]
     best_by_n: Tuple[TwoStageDesign, ...] = field(repr=False)
+    near_ties: Tuple[int, ...] = ()
+
+    def tie_note(self):
+        """A sentence for the output when near_ties is not empty, else ''."""
+        if not self.near_ties:
+            return ""
+        ns = ", ".join(str(n) for n in self.near_ties[:10]) + (" ..." if len(self.near_ties) > 10 else "")
+        return (f"note: at n = {ns} a candidate's alpha or power equals the nominal value to within 1e-12; "
+                f"such exact ties are decided in double precision (see docs/methods.md)")
 
     def to_dict(self):
         return {
@@ -214,6 +229,7 @@ class SimonResult:
             "minimax": self.minimax.to_dict(),
             "admissible": [d.to_dict() for d in self.admissible],
             "best_by_n": [d.to_dict() for d in self.best_by_n],
+            "near_ties": list(self.near_ties),
         }
 
     def to_frame(self):

@@ -548,10 +548,33 @@ def _conditional_error_cutoff(r, x1, n2_planned, n2, p0):
     """Adjusted stage-2 cut-off c (reject if X2 > c) by the conditional error principle.
 
     c is the smallest integer in [-1, n2] with
-    P_p0(X2' > c | n2) <= P_p0(X2 > r - x1 | n2_planned), compared exactly.
-    Returns (c, planned conditional error, attained conditional error) as
-    (int, Fraction, Fraction).
+    P_p0(X2' > c | n2) <= P_p0(X2 > r - x1 | n2_planned).  The tails are
+    compared in double precision; only when the deciding comparison is within
+    a relative 1e-9 (an exact tie is possible) is it settled in exact rational
+    arithmetic, which for large n2 and a p0 such as 0.3333333333333333 would
+    otherwise take tens of seconds.  Returns (c, planned conditional error,
+    attained conditional error).
     """
+    from ._kernels import _binom_tables
+
+    k = r - x1
+    sf_plan = _binom_tables(n2_planned, p0)[2]
+    planned = 1.0 if k < 0 else (0.0 if k >= n2_planned else float(sf_plan[k]))
+    sf_act = _binom_tables(n2, p0)[2]
+
+    def tail(c):
+        return 1.0 if c < 0 else (0.0 if c >= n2 else float(sf_act[c]))
+
+    c = next(c for c in range(-1, n2 + 1) if tail(c) <= planned)
+    close = [abs(tail(v) - planned) <= 1e-9 * planned for v in (c - 1, c) if v >= -1]
+    if not any(close):
+        return c, planned, tail(c)
+    c, planned_q, actual_q = _conditional_error_cutoff_exact(r, x1, n2_planned, n2, p0)
+    return c, float(planned_q), float(actual_q)
+
+
+def _conditional_error_cutoff_exact(r, x1, n2_planned, n2, p0):
+    """The same cut-off compared exactly, with p0 as the decimal it was given as (0.1 is 1/10)."""
     p = _exact_rate(p0)
     num_p, den_p = _exact_sf_numerators(n2_planned, p)
     k = r - x1

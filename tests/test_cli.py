@@ -129,7 +129,7 @@ BAD_INPUTS = {
     "grid-nan": (["oc", "--r", "3", "--n", "20", "--p", "0:nan:0.1"], "p grid"),
     "grid-too-many": (["oc", "--r", "3", "--n", "20", "--p", "0:1:0.000001"], "100000"),
     "p-empty": (["oc", "--r", "3", "--n", "20", "--p", ""], "p must not be empty"),
-    "p-empty-item": (["oc", "--r", "3", "--n", "20", "--p", "0.1,,0.3"], "p must be a number"),
+    "p-empty-item": (["oc", "--r", "3", "--n", "20", "--p", "0.1,,0.3"], "p has an empty entry between commas"),
     "p-word": (["oc", "--r", "3", "--n", "20", "--p", "0.1,abc"], "abc"),
     "cutoff-p0-word": (["single", "--n", "9", "--p0", "0.1,x"], "x"),
     # unknown format
