@@ -34,7 +34,7 @@ import math
 import numpy as np
 from numba import njit
 
-from ._kernels import _binom_logpmf
+from ._kernels import _binom_logpmf, _neumaier
 
 
 @njit(cache=True)
@@ -44,13 +44,7 @@ def _log_rising_excess(c, m, out):
     comp = 0.0
     out[0] = 0.0
     for j in range(m):
-        v = math.log1p(j / c)
-        t = s + v
-        if abs(s) >= abs(v):
-            comp += (s - t) + v
-        else:
-            comp += (v - t) + s
-        s = t
+        s, comp = _neumaier(s, comp, math.log1p(j / c))
         out[j + 1] = s + comp
 
 
@@ -130,20 +124,8 @@ def _predictive_twostage(r1, n1, r, n, a, b):
             _betabinom_pmf_row(n2, a + x1, b + n1 - x1, row)
             tail = _sum_range(row, need + 1, n2) if need < n2 else 0.0
             low = _sum_range(row, 0, need) if need < n2 else 1.0
-        v = w * tail
-        t = rs + v
-        if abs(rs) >= abs(v):
-            rc += (rs - t) + v
-        else:
-            rc += (v - t) + rs
-        rs = t
-        v = w * low
-        t = fs + v
-        if abs(fs) >= abs(v):
-            fc += (fs - t) + v
-        else:
-            fc += (v - t) + fs
-        fs = t
+        rs, rc = _neumaier(rs, rc, w * tail)
+        fs, fc = _neumaier(fs, fc, w * low)
     out = np.empty(5)
     out[0] = min(rs + rc, 1.0)
     out[1] = min(_sum_range(pm1, 0, r1), 1.0)

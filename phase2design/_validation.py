@@ -157,15 +157,20 @@ def check_prior(prior):
     except (TypeError, ValueError):
         raise TypeError(f"prior must be 'jeffreys', 'uniform' or a pair (a, b) of positive numbers, "
                         f"got {prior!r}") from None
-    for value in (a, b):
-        if _is_bool(value) or not isinstance(value, numbers.Real):
-            raise TypeError(f"prior must be a pair (a, b) of positive numbers, got {prior!r}")
-        if not (math.isfinite(value) and value > 0):
-            raise ValueError(f"prior must be a pair (a, b) of positive finite numbers, got {prior!r}")
-        lo, hi = BETA_PARAM_RANGE
-        if not lo <= value <= hi:
-            raise ValueError(f"prior parameters must lie in [{lo:g}, {hi:g}], got {prior!r}")
-    return float(a), float(b)
+    return check_beta_parameter("prior", a, prior), check_beta_parameter("prior", b, prior)
+
+
+def check_beta_parameter(name, value, shown=None):
+    """One Beta parameter, a real number in BETA_PARAM_RANGE; ``shown`` is the pair to quote for a prior."""
+    lo, hi = BETA_PARAM_RANGE
+    what = "a pair (a, b) of numbers" if shown is not None else "a number"
+    rule = f"{name} must be {what} in [{lo:g}, {hi:g}] (Beta parameters)"
+    shown = value if shown is None else shown
+    if _is_bool(value) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{rule}, got {shown!r}")
+    if not (math.isfinite(value) and lo <= value <= hi):
+        raise ValueError(f"{rule}, got {shown!r}")
+    return float(value)
 
 
 def is_count(text):

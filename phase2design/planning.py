@@ -66,7 +66,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional, Tuple
 
-from ._validation import BETA_PARAM_RANGE, check_int, check_prior, check_probability, check_rate, is_count, parse_design
+from ._validation import check_beta_parameter, check_int, check_prior, check_probability, check_rate, is_count, parse_design
 from .results import _frame, _plain
 
 __all__ = ["pilot_posterior", "predictive_oc", "assurance", "plan_followup", "PredictiveOC", "CandidateRate",
@@ -116,15 +116,7 @@ def _check_weight(weight):
 
 
 def _check_beta_params(a, b):
-    for name, v in (("a", a), ("b", b)):
-        if isinstance(v, bool) or not isinstance(v, numbers.Real):
-            raise TypeError(f"{name} must be a positive number (Beta parameter), got {v!r}")
-        if not (math.isfinite(v) and v > 0):
-            raise ValueError(f"{name} must be a positive finite number (Beta parameter), got {v!r}")
-        lo, hi = BETA_PARAM_RANGE
-        if not lo <= v <= hi:
-            raise ValueError(f"{name} must lie in [{lo:g}, {hi:g}] (Beta parameter), got {v!r}")
-    return float(a), float(b)
+    return check_beta_parameter("a", a), check_beta_parameter("b", b)
 
 
 def pilot_posterior(x, n, prior="jeffreys", weight=1.0):
