@@ -7,6 +7,7 @@ the CLI can print it as it is.
 
 import math
 import numbers
+from fractions import Fraction
 
 #: Largest total sample size the engine accepts.  Tables are triangular in n
 #: (memory ~ 16 n^2 bytes), and phase II trials are far below this.
@@ -176,3 +177,8 @@ def check_beta_parameter(name, value, shown=None):
 def is_count(text):
     """True for a plain ASCII whole number such as '9' (str.isdigit also takes '³', which int() refuses)."""
     return bool(text) and text.isascii() and text.isdigit()
+
+
+def exact_decimal(value):
+    """A rate as the exact fraction of the decimal it was given as (0.1 -> 1/10, 0.5 -> 1/2)."""
+    return Fraction(repr(float(value)))

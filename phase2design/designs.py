@@ -17,7 +17,7 @@ import numpy as np
 
 from . import _kernels as K
 from ._validation import (N_LIMIT, check_choice, check_int, check_probability, check_rate,
-                          check_rates_ordered, check_single_stage, check_two_stage)
+                          check_rates_ordered, check_single_stage, check_two_stage, exact_decimal)
 from .results import (CutoffTable, OperatingCharacteristics, SimonResult, SingleStageDesign,
                       SingleStageResult, TwoStageDesign)
 
@@ -270,7 +270,7 @@ def _single_rows(nlo, nhi, p0, p1, alpha, beta, rounded, want):
         n, r = int(n), int(r)
         if a > alpha * (1 - tol) or pw < (1.0 - beta) + tol:
             if exact is None:
-                exact = tuple(Fraction(repr(v)) for v in (p0, p1, alpha, beta))
+                exact = tuple(exact_decimal(v) for v in (p0, p1, alpha, beta))
             fp0, fp1, falpha, fbeta = exact
             while _exact_sf(r, n, fp0) > falpha:
                 r += 1

@@ -19,14 +19,10 @@ from fractions import Fraction
 from typing import Optional, Tuple
 
 from . import _kernels as K
-from ._validation import check_choice, check_int, check_prior, check_probability, check_rate, parse_design
+from ._validation import (check_choice, check_int, check_prior, check_probability, check_rate, exact_decimal,
+                          parse_design)
 from .intervals import METHODS, ConfidenceInterval, binom_pvalue, posterior_prob_at_least, proportion_ci
 from .results import _plain
-
-
-def _exact_rate(value):
-    """The decimal a user typed, as an exact fraction (0.5 -> 1/2, 0.3 -> 3/10)."""
-    return Fraction(repr(float(value)))
 
 
 def _exact_tail(x, n, rate, lower):
@@ -247,7 +243,7 @@ def evaluate(x, n, threshold, *, p0=None, design=None, confidence_level=(0.90, 0
     parsed = None if design is None else parse_design(design)
 
     intervals = tuple(proportion_ci(x, n, c, method=ci_method) for c in levels)
-    t_exact = _exact_rate(threshold)
+    t_exact = exact_decimal(threshold)
     needed = next(k for k in range(n + 1) if Fraction(k, n) >= t_exact) if t_exact <= 1 else n + 1
     at_most = _exact_tail(x, n, t_exact, lower=True) if n <= 1000 else None
     prob_le = float(at_most) if at_most is not None else binom_pvalue(x, n, threshold, "less")

@@ -67,7 +67,7 @@ from typing import Optional
 import numpy as np
 
 from ._validation import (N_LIMIT, check_int, check_probability, check_rate,
-                          check_two_stage)
+                          check_two_stage, exact_decimal)
 
 __all__ = [
     "StagewiseInference",
@@ -444,8 +444,8 @@ def stagewise_inference(r1, n1, n2, x1, x2=None, p0=None, confidence_level=0.95)
 # Public: analysis of a Simon trial, with the decision
 # ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class TwoStageAnalysis:
+@dataclass(frozen=True, kw_only=True)
+class TwoStageAnalysis(StagewiseInference):
     """The analysis of a completed Simon two-stage trial.
 
     Holds the planned design, the data, the decision by the design's rule and
@@ -481,6 +481,7 @@ class TwoStageAnalysis:
     r: int
     n: int
     n2_planned: int
+    n2: Optional[int]
     outcome: str
     reject_h0: bool
     r_used: Optional[int]
@@ -488,26 +489,6 @@ class TwoStageAnalysis:
     conditional_error_planned: Optional[float]
     conditional_error_actual: Optional[float]
     decision: str
-    r1: int
-    n1: int
-    n2: Optional[int]
-    x1: int
-    x2: Optional[int]
-    stage: int
-    t: int
-    p0: Optional[float]
-    confidence_level: float
-    naive_estimate: float
-    umvue: float
-    median_unbiased: float
-    median_unbiased_midp: float
-    pvalue: Optional[float]
-    pvalue_midp: Optional[float]
-    ci_lower: float
-    ci_upper: float
-    ci_midp_lower: float
-    ci_midp_upper: float
-    ordering: str = ORDERING
 
     def label(self):
         return f"{self.r1}/{self.n1}, {self.r}/{self.n}"
@@ -524,11 +505,6 @@ class TwoStageAnalysis:
         import pandas as pd
 
         return pd.DataFrame([self.to_dict()])
-
-
-def _exact_rate(p0):
-    """p0 as the exact fraction of its shortest decimal representation (0.1 -> 1/10)."""
-    return Fraction(repr(float(p0)))
 
 
 def _exact_sf_numerators(m, p):
@@ -575,7 +551,7 @@ def _conditional_error_cutoff(r, x1, n2_planned, n2, p0):
 
 def _conditional_error_cutoff_exact(r, x1, n2_planned, n2, p0):
     """The same cut-off compared exactly, with p0 as the decimal it was given as (0.1 is 1/10)."""
-    p = _exact_rate(p0)
+    p = exact_decimal(p0)
     num_p, den_p = _exact_sf_numerators(n2_planned, p)
     k = r - x1
     if k < 0:
