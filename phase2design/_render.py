@@ -13,6 +13,7 @@ def fmt(value, digits=4):
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
+        value = value + 0.0  # -0.0 prints as 0
         if value != 0.0 and abs(value) < 0.5 * 10.0 ** -digits:
             # a positive probability below the shown precision must not print as zero
             return f"{value:.{max(digits - 3, 1)}e}"

@@ -205,7 +205,7 @@ def simon(p0, p1, alpha, beta, nmax, show_all, feasible, n_range, n1_range, quie
              d.q_low, d.q_high] for d in designs]
 
     def text():
-        out = [f"Simon two-stage designs for p0={res.p0:g}, p1={res.p1:g}, alpha={res.alpha:g}, beta={res.beta:g}",
+        out = [f"Simon two-stage designs for p0={res.p0:.10g}, p1={res.p1:.10g}, alpha={res.alpha:.10g}, beta={res.beta:.10g}",
                CONVENTION_2, ""]
         trows = [[d.kind or "", f"{d.r1}/{d.n1}", f"{d.r}/{d.n}", R.fmt(d.en0, 2), R.fmt(d.pet0, 3),
                   R.fmt(d.attained_alpha, 4), R.fmt(d.power, 4), R.fmt(d.en1, 2),
@@ -266,7 +266,7 @@ def _feasible(p0, p1, alpha, beta, n_range, n1_range, fmt):
     def text():
         out = [f"Every feasible Simon design with n in {nr[0]}..{nr[1]}"
                + ("" if n1r is None else f" and n1 in {n1r[0]}..{n1r[1]}")
-               + f" for p0={p0:g}, p1={p1:g}, alpha={alpha:g}, beta={beta:g}",
+               + f" for p0={p0:.10g}, p1={p1:.10g}, alpha={alpha:.10g}, beta={beta:.10g}",
                CONVENTION_2,
                "For each (n, n1, r1) the smallest r meeting alpha is listed (it has the most power).", ""]
         if not rows:
@@ -325,7 +325,7 @@ def single(p0, p1, alpha, beta, n, ahern_rounded, candidates, nmax, fmt):
         d = res.design
         cmp = ("A'Hern's rounded comparison (alpha to 4 decimals, power to 3)" if ahern_rounded
                else "strict comparison of exact values")
-        out = [f"Single-stage design for p0={res.p0:g}, p1={res.p1:g}, alpha={res.alpha:g}, beta={res.beta:g}",
+        out = [f"Single-stage design for p0={res.p0:.10g}, p1={res.p1:.10g}, alpha={res.alpha:.10g}, beta={res.beta:.10g}",
                CONVENTION_1, f"Feasibility: {cmp}.", "",
                f"design: {d.label()}: {d.rule()}.",
                f"attained alpha {d.attained_alpha:.4f}, power {d.power:.4f}", "",
@@ -348,7 +348,7 @@ def _cutoffs(n, p0s, p1, fmt):
 
     def text():
         out = [f"Every decision rule for a single-stage trial of {tab.n} patients", CONVENTION_1, ""]
-        th = ["r", "rule"] + [f"alpha at p0={v:g}" for v in tab.p0] + ([f"power at p1={tab.p1:g}"] if tab.power
+        th = ["r", "rule"] + [f"alpha at p0={v:.10g}" for v in tab.p0] + ([f"power at p1={tab.p1:.10g}"] if tab.power
                                                                         else [])
         trows = []
         for j, r in enumerate(tab.r):
@@ -527,11 +527,11 @@ def evaluate(observed, threshold, p0, design, confidence, ci_method, prior, alph
     def text():
         from .plots import evaluation_text_plot
 
-        out = [f"Evaluation of {x}/{n} against a threshold of {threshold:g}", ""]
+        out = [f"Evaluation of {x}/{n} against a threshold of {threshold:.10g}", ""]
         out.extend(ev.summary())
         out.append("")
-        out.append(R.text_table(["level", "method", "low", "high", f"contains {threshold:g}"],
-                                [[f"{100 * ci.confidence_level:g}%", ci.method, f"{100 * ci.low:.1f}%",
+        out.append(R.text_table(["level", "method", "low", "high", f"contains {threshold:.10g}"],
+                                [[f"{100 * ci.confidence_level:.10g}%", ci.method, f"{100 * ci.low:.1f}%",
                                   f"{100 * ci.high:.1f}%", "yes" if inside else "no"]
                                  for ci, inside in zip(ev.intervals, ev.threshold.inside_ci)],
                                 ["r", "l", "r", "r", "l"]))
@@ -572,7 +572,7 @@ def analyze(design, x1, x2, n2, p0, confidence, fmt):
     flat = _flat(d)
 
     def text():
-        lvl = f"{100 * res.confidence_level:g}%"
+        lvl = f"{100 * res.confidence_level:.10g}%"
         data = f"x1 = {res.x1} of {res.n1}" + ("" if res.x2 is None else f", x2 = {res.x2} of {res.n2}")
         out = [f"Analysis of Simon design {res.label()} with {data}", CONVENTION_2,
                f"Decision: {res.decision}", "",
@@ -583,7 +583,7 @@ def analyze(design, x1, x2, n2, p0, confidence, fmt):
                 [f"{lvl} exact CI", f"{res.ci_lower:.4f} - {res.ci_upper:.4f}"],
                 [f"{lvl} mid-p CI", f"{res.ci_midp_lower:.4f} - {res.ci_midp_upper:.4f}"]]
         if res.pvalue is not None:
-            rows.append([f"one-sided p-value vs p0 = {res.p0:g}", R.fmt(res.pvalue, 4)])
+            rows.append([f"one-sided p-value vs p0 = {res.p0:.10g}", R.fmt(res.pvalue, 4)])
             rows.append(["mid-p value", R.fmt(res.pvalue_midp, 4)])
         out.append(R.text_table(["quantity", "value"], rows, ["l", "r"]))
         if res.adjustment != "none":
@@ -607,6 +607,12 @@ cli.add_command(_plan_command)
 cli.add_command(_grid_command)
 
 
+def _shorten(message, limit=400):
+    """Keep an error on one readable line even when it quotes a huge input."""
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[:limit - 20] + " ... " + message[-15:]
+
+
 def main(argv=None):
     """Entry point: one-line errors, exit 2 for usage errors, 130 on Ctrl-C."""
     try:
@@ -615,7 +621,7 @@ def main(argv=None):
         if type(e).__name__.startswith("NoArgsIsHelp"):
             click.echo(e.format_message())
             sys.exit(2)
-        click.echo(f"Error: {e.format_message()}", err=True)
+        click.echo(f"Error: {_shorten(e.format_message())}", err=True)
         sys.exit(e.exit_code)
     except click.exceptions.Abort:
         click.echo("Interrupted.", err=True)

@@ -37,9 +37,9 @@ def _parse_pilot(text):
 
 def _plan_text(plan):
     out = [f"Follow-up designs after a pilot of {plan.pilot_x}/{plan.pilot_n} "
-           f"({100 * plan.pilot_x / plan.pilot_n:.1f}%), for p0={plan.p0:g}, alpha={plan.alpha:g}, "
-           f"beta={plan.beta:g}",
-           f"Posterior: {plan.posterior_text()}; P(p > p0 = {plan.p0:g} | pilot) = "
+           f"({100 * plan.pilot_x / plan.pilot_n:.1f}%), for p0={plan.p0:.10g}, alpha={plan.alpha:.10g}, "
+           f"beta={plan.beta:.10g}",
+           f"Posterior: {plan.posterior_text()}; P(p > p0 = {plan.p0:.10g} | pilot) = "
            f"{plan.posterior_prob_above_p0:.3f}.",
            f"Candidate p1: {plan.candidate_rule}.", ""]
     rows = []
@@ -48,14 +48,14 @@ def _plan_text(plan):
         if c.used and not c.plausible:
             used = "yes (implausible)"
         value = "" if c.source == "given" else R.fmt(c.value, 4)
-        rows.append([f"{c.p1:g}", c.source, value, R.fmt(c.posterior_prob_at_least, 3), used])
+        rows.append([f"{c.p1:.10g}", c.source, value, R.fmt(c.posterior_prob_at_least, 3), used])
     out.append(R.text_table(["p1", "from", "value", "P(p >= p1 | pilot)", "used"], rows,
                             ["r", "l", "r", "r", "l"]))
     out += ["", _cli().CONVENTION_2, _cli().CONVENTION_1, ""]
     trows = []
     for d in plan.designs:
         stage1 = "-" if d.r1 is None else f"{d.r1}/{d.n1}"
-        trows.append([f"{d.p1:g}", d.kind, stage1, f"{d.r}/{d.n}", R.fmt(d.en0, 2), R.fmt(d.pet0, 3),
+        trows.append([f"{d.p1:.10g}", d.kind, stage1, f"{d.r}/{d.n}", R.fmt(d.en0, 2), R.fmt(d.pet0, 3),
                       R.fmt(d.attained_alpha, 4), R.fmt(d.power, 4), R.fmt(d.assurance, 4), R.fmt(d.expected_n, 2),
                       R.fmt(d.pet, 3)])
     out.append(R.text_table(["p1", "design", "r1/n1", "r/n", "EN0", "PET0", "alpha", "power", "assurance",
@@ -63,7 +63,7 @@ def _plan_text(plan):
     out.append("")
     pa, pb = plan.posterior
     out.append(f"EN0, PET0, alpha and power are exact at p0 and p1. Assurance (P(declare the drug promising)), "
-               f"E[N] and P(stop) (early stopping) are exact under the posterior Beta({pa:g}, {pb:g}), i.e. "
+               f"E[N] and P(stop) (early stopping) are exact under the posterior Beta({pa:.10g}, {pb:.10g}), i.e. "
                f"averaged over the response rates the pilot supports (beta-binomial sums, no simulation).")
     lo = min(d.assurance for d in plan.designs)
     hi = max(d.assurance for d in plan.designs)
@@ -185,10 +185,10 @@ def _grid_table(rows):
         d = dict(zip(("p0", "p1", "alpha", "beta", "family", "kind", "r1", "n1", "r", "n", "en0", "pet0",
                       "attained_alpha", "power", "q_low", "q_high", "note"), r))
         if d["kind"] == "none":
-            out.append([f"{d['p0']:g}", f"{d['p1']:g}", f"{d['alpha']:g}", f"{d['beta']:g}",
+            out.append([f"{d['p0']:.10g}", f"{d['p1']:.10g}", f"{d['alpha']:.10g}", f"{d['beta']:.10g}",
                         f"{d['family']}: none", "", "", "", "", "", ""])
             continue
-        out.append([f"{d['p0']:g}", f"{d['p1']:g}", f"{d['alpha']:g}", f"{d['beta']:g}", d["kind"],
+        out.append([f"{d['p0']:.10g}", f"{d['p1']:.10g}", f"{d['alpha']:.10g}", f"{d['beta']:.10g}", d["kind"],
                     "-" if d["r1"] is None else f"{d['r1']}/{d['n1']}", f"{d['r']}/{d['n']}", R.fmt(d["en0"], 2),
                     R.fmt(d["pet0"], 3), R.fmt(d["attained_alpha"], 4), R.fmt(d["power"], 4)])
     return R.text_table(th, out, ["r", "r", "r", "r", "l", "r", "r", "r", "r", "r", "r"])

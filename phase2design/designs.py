@@ -234,8 +234,8 @@ def single_stage_design(p0, p1, alpha, beta, *, comparison="strict", candidates=
             if more.shape[0]:
                 hint = f"; the smallest feasible n is {int(more[0, 0])}: use nmax >= {int(more[0, 0])}"
         raise NoFeasibleDesignError(
-            f"no single-stage design with n <= {limit} meets alpha={alpha:g} and beta={beta:g} "
-            f"for p0={p0:g}, p1={p1:g}{hint or ': widen p1 - p0 or relax alpha or beta'}")
+            f"no single-stage design with n <= {limit} meets alpha={alpha:.10g} and beta={beta:.10g} "
+            f"for p0={p0:.10g}, p1={p1:.10g}{hint or ': widen p1 - p0 or relax alpha or beta'}")
     designs = tuple(
         SingleStageDesign(r=int(row[1]), n=int(row[0]), p0=p0, p1=p1, attained_alpha=float(row[2]),
                           power=float(row[3]), alpha=alpha, beta=beta, comparison=comparison)
@@ -477,8 +477,8 @@ def simon_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
     n = _smallest_n_ump(p0, p1, alpha, beta)
     if n is None:
         raise NoFeasibleDesignError(
-            f"no design with n <= {N_LIMIT} (the engine's limit) meets alpha={alpha:g}, beta={beta:g} "
-            f"for p0={p0:g}, p1={p1:g}: widen p1 - p0 or relax alpha or beta")
+            f"no design with n <= {N_LIMIT} (the engine's limit) meets alpha={alpha:.10g}, beta={beta:.10g} "
+            f"for p0={p0:.10g}, p1={p1:.10g}: widen p1 - p0 or relax alpha or beta")
     n_lo = n
     tab = _Tables(p0, p1, beta, max(int(1.6 * _approx_single_n(p0, p1, alpha, beta)), n) + 20)
     rows = []
@@ -539,12 +539,12 @@ def _sufficient_nmax_message(tab, p0, p1, alpha, beta, limit, n_lo):
         tab.ensure(n)
         found = K._best_at_n(n, alpha, beta, tab.pmf0, tab.sf0, tab.pmf1, tab.sf1, tab.r1max, np.inf)[0]
         if found:
-            return (f"no two-stage design with n <= {limit} meets alpha={alpha:g}, beta={beta:g} for "
-                    f"p0={p0:g}, p1={p1:g}; the smallest n with a feasible design is {n}: use nmax >= {n} "
+            return (f"no two-stage design with n <= {limit} meets alpha={alpha:.10g}, beta={beta:.10g} for "
+                    f"p0={p0:.10g}, p1={p1:.10g}; the smallest n with a feasible design is {n}: use nmax >= {n} "
                     f"(or omit nmax to search until the optimal design is proven)")
         n += 1
-    return (f"no two-stage design with n <= {N_LIMIT} (the engine's limit) meets alpha={alpha:g}, "
-            f"beta={beta:g} for p0={p0:g}, p1={p1:g}: widen p1 - p0 or relax alpha or beta")
+    return (f"no two-stage design with n <= {N_LIMIT} (the engine's limit) meets alpha={alpha:.10g}, "
+            f"beta={beta:.10g} for p0={p0:.10g}, p1={p1:.10g}: widen p1 - p0 or relax alpha or beta")
 
 
 #: Most (n, n1, r1) triples simon_feasible_designs examines in one call (about 10 s and 1 GB).

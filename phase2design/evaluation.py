@@ -111,23 +111,23 @@ class Evaluation:
     def summary(self):
         """The findings in sentences."""
         t = self.threshold
-        pct = f"{100 * t.threshold:g}%"
+        pct = f"{100 * t.threshold:.10g}%"
         out = [f"{self.x}/{self.n} responded ({100 * self.estimate:.1f}%)."]
         for ci in self.intervals:
-            out.append(f"{100 * ci.confidence_level:g}% {ci.method} CI {100 * ci.low:.1f}-{100 * ci.high:.1f}%"
+            out.append(f"{100 * ci.confidence_level:.10g}% {ci.method} CI {100 * ci.low:.1f}-{100 * ci.high:.1f}%"
                        f" ({'contains' if t.inside_ci[self.intervals.index(ci)] else 'excludes'} {pct}).")
         need = f"{t.responses_needed} of {self.n}"
         out.append(f"The {pct} criterion was {'met' if t.met else 'not met'}: it needs at least {need} "
-                   f"responses (x/n >= {t.threshold:g}).")
+                   f"responses (x/n >= {t.threshold:.10g}).")
         frac = f" (= {t.prob_at_most_x_fraction})" if t.prob_at_most_x_fraction else ""
         out.append(f"If the true rate were {pct}: P(X <= {self.x}) = {t.prob_at_most_x:.4f}{frac}, "
                    f"P(X >= {self.x}) = {t.prob_at_least_x:.4f}, exact two-sided p = {t.pvalue_two_sided:.4f}.")
         a, b = self.prior
-        out.append(f"Posterior P(p >= {t.threshold:g}) = {t.posterior_prob_at_least:.4f} "
-                   f"(Beta({a:g}, {b:g}) prior{', Jeffreys' if (a, b) == (0.5, 0.5) else ''}).")
+        out.append(f"Posterior P(p >= {t.threshold:.10g}) = {t.posterior_prob_at_least:.4f} "
+                   f"(Beta({a:.10g}, {b:.10g}) prior{', Jeffreys' if (a, b) == (0.5, 0.5) else ''}).")
         if self.p0 is not None:
-            out.append(f"Against p0 = {self.p0:g}: exact one-sided p = P(X >= {self.x} | p0) = "
-                       f"{self.pvalue_vs_p0:.4f}; at alpha = {self.alpha:g} the exact test needs at least "
+            out.append(f"Against p0 = {self.p0:.10g}: exact one-sided p = P(X >= {self.x} | p0) = "
+                       f"{self.pvalue_vs_p0:.4f}; at alpha = {self.alpha:.10g} the exact test needs at least "
                        f"{self.p0_boundary} of {self.n}.")
         if self.design is not None:
             out.append(f"Design {self.design.design}: {self.design.decision}")

@@ -384,7 +384,7 @@ def _md_cell(col, v):
         return ""
     if isinstance(v, float):
         if col in ("p0", "p1", "alpha", "beta"):
-            return f"{v:g}"
+            return f"{v:.10g}"
         return f"{v:.2f}" if col == "en0" else f"{v:.4f}"
     return str(v).replace("|", "\\|")
 

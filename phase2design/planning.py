@@ -404,9 +404,9 @@ class FollowupPlan:
     def posterior_text(self):
         a, b = self.prior
         name = {(0.5, 0.5): "Jeffreys ", (1.0, 1.0): "uniform "}.get((a, b), "")
-        w = "" if self.pilot_weight == 1.0 else f" at weight {self.pilot_weight:g} (power prior)"
+        w = "" if self.pilot_weight == 1.0 else f" at weight {self.pilot_weight:.10g} (power prior)"
         pa, pb = self.posterior
-        return (f"Beta({pa:g}, {pb:g}) = {name}Beta({a:g}, {b:g}) prior + pilot "
+        return (f"Beta({pa:.10g}, {pb:.10g}) = {name}Beta({a:.10g}, {b:.10g}) prior + pilot "
                 f"{self.pilot_x}/{self.pilot_n}{w}")
 
     def to_dict(self):
@@ -562,21 +562,21 @@ def plan_followup(pilot, p0, alpha, beta, *, p1=None, prior="jeffreys", pilot_we
             candidates.append(CandidateRate(p1=v, source="given", value=v, posterior_prob_at_least=pr,
                                             plausible=pr >= plausibility))
     else:
-        lv = " and ".join(f"{100 * v:g}%" for v in levels)
+        lv = " and ".join(f"{100 * v:.10g}%" for v in levels)
         rule = (f"from the pilot {x}/{n}: its estimate x/n and the lower limits of the one-sided {lv} exact "
                 f"Clopper-Pearson intervals, rounded to the nearest 0.01, kept if at least p0 + "
-                f"{min_difference:g} = {p0 + min_difference:.4g} and at most 0.99")
+                f"{min_difference:.10g} = {p0 + min_difference:.4g} and at most 0.99")
         raw = [("pilot estimate x/n", x / n)]
         for lev in levels:
             ci = proportion_ci(x, n, lev, method="clopper-pearson", alternative="greater")
-            raw.append((f"lower limit of the one-sided {100 * lev:g}% Clopper-Pearson interval", ci.low))
+            raw.append((f"lower limit of the one-sided {100 * lev:.10g}% Clopper-Pearson interval", ci.low))
         seen = []
         floor = round(p0 + min_difference, 12)
         for source, value in raw:
             v = _round2(value)
             note = ""
             if v < floor:
-                note = f"below p0 + {min_difference:g} = {floor:g}"
+                note = f"below p0 + {min_difference:.10g} = {floor:.10g}"
             elif v > 0.99:
                 note = "above 0.99"
             elif v in seen:
@@ -589,8 +589,8 @@ def plan_followup(pilot, p0, alpha, beta, *, p1=None, prior="jeffreys", pilot_we
                                             plausible=pr >= plausibility, used=used, note=note))
         if not seen:
             raise NoCandidateRateError(
-                f"the pilot {x}/{n} supports no p1 of at least p0 + {min_difference:g} = {floor:g} (estimate "
-                f"{x / n:.3f}; candidates {', '.join(f'{c.p1:g}' for c in candidates)}): give p1 "
+                f"the pilot {x}/{n} supports no p1 of at least p0 + {min_difference:.10g} = {floor:.10g} (estimate "
+                f"{x / n:.3f}; candidates {', '.join(f'{c.p1:.10g}' for c in candidates)}): give p1 "
                 f"explicitly (--p1) or lower p0")
     designs = []
     warnings = []
@@ -598,8 +598,8 @@ def plan_followup(pilot, p0, alpha, beta, *, p1=None, prior="jeffreys", pilot_we
         if not c.used:
             continue
         if not c.plausible:
-            warnings.append(f"p1 = {c.p1:g} is implausible given the pilot: P(p >= {c.p1:g} | pilot) = "
-                            f"{c.posterior_prob_at_least:.3f} < {plausibility:g}; designs powered for it are "
+            warnings.append(f"p1 = {c.p1:.10g} is implausible given the pilot: P(p >= {c.p1:.10g} | pilot) = "
+                            f"{c.posterior_prob_at_least:.3f} < {plausibility:.10g}; designs powered for it are "
                             f"likely to miss a drug with a lower rate (see their assurance)")
         designs.extend(_designs_for(d, p0, c.p1, alpha, beta, pa, pb))
     return FollowupPlan(

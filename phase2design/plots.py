@@ -23,8 +23,8 @@ def _panels(ev):
     out = []
     t = ev.threshold
     pmf, _, _ = K._binom_tables(ev.n, t.threshold)
-    out.append((f"if the true rate is the threshold {100 * t.threshold:g}%", t.threshold, pmf,
-                t.responses_needed, f"criterion met from {t.responses_needed} (x/n >= {t.threshold:g})", "lower"))
+    out.append((f"if the true rate is the threshold {100 * t.threshold:.10g}%", t.threshold, pmf,
+                t.responses_needed, f"criterion met from {t.responses_needed} (x/n >= {t.threshold:.10g})", "lower"))
     if ev.p0 is not None:
         pmf0, _, _ = K._binom_tables(ev.n, ev.p0)
         if ev.design is not None:
@@ -32,8 +32,8 @@ def _panels(ev):
                     else "promising")
             b, lab = ev.design.boundary, f"design {ev.design.design}: {what} from {ev.design.boundary}"
         else:
-            b, lab = ev.p0_boundary, f"exact test at alpha {ev.alpha:g}: rejects p0 from {ev.p0_boundary}"
-        out.append((f"if the true rate is p0 = {100 * ev.p0:g}%", ev.p0, pmf0, b, lab, "upper"))
+            b, lab = ev.p0_boundary, f"exact test at alpha {ev.alpha:.10g}: rejects p0 from {ev.p0_boundary}"
+        out.append((f"if the true rate is p0 = {100 * ev.p0:.10g}%", ev.p0, pmf0, b, lab, "upper"))
     return out
 
 
@@ -253,7 +253,7 @@ def _mark_rates(ax, p0, p1, text):
             continue
         ax.axvline(value, color="0.45", linestyle=(0, (2, 2)), linewidth=1.0, zorder=1)
         if text:
-            ax.annotate(f"{name} = {value:g}", xy=(value, 1.0), xycoords=("data", "axes fraction"),
+            ax.annotate(f"{name} = {value:.10g}", xy=(value, 1.0), xycoords=("data", "axes fraction"),
                         xytext=(3, -3), textcoords="offset points", ha="left", va="top", fontsize=9,
                         color="0.25")
 
@@ -440,8 +440,8 @@ def plot_design_space(result, path=None):
     ax.tick_params(labelsize=9)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(fontsize=8.5, frameon=False, loc="upper right")
-    ax.set_title(f"Simon two-stage designs for p0 = {data['p0']:g}, p1 = {data['p1']:g}, "
-                 f"alpha = {data['alpha']:g}, beta = {data['beta']:g}", fontsize=10)
+    ax.set_title(f"Simon two-stage designs for p0 = {data['p0']:.10g}, p1 = {data['p1']:.10g}, "
+                 f"alpha = {data['alpha']:.10g}, beta = {data['beta']:.10g}", fontsize=10)
 
     hatches = ("", "///", "...", "\\\\\\", "xxx", "---")
     for i, a in enumerate(adm):
@@ -457,7 +457,7 @@ def plot_design_space(result, path=None):
     qax.set_yticks([])
     bounds = sorted({0.0, 1.0} | {a["q_low"] for a in adm} | {a["q_high"] for a in adm})
     if all(b - a >= 0.06 for a, b in zip(bounds, bounds[1:])):
-        qax.set_xticks(bounds, [f"{b:.3f}" if 0 < b < 1 else f"{b:g}" for b in bounds])
+        qax.set_xticks(bounds, [f"{b:.3f}" if 0 < b < 1 else f"{b:.10g}" for b in bounds])
     qax.set_xlabel("weight q on n in q n + (1 - q) EN0:  0 = optimal (EN0 only),  1 = minimax (n only)",
                    fontsize=9)
     qax.tick_params(labelsize=9)

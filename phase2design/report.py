@@ -56,7 +56,7 @@ _REFERENCES = {
 # ---------------------------------------------------------------------------
 
 def _pct(p):
-    return f"{100 * p:g}%"
+    return f"{100 * p:.10g}%"
 
 
 def _f(value, digits):
@@ -83,21 +83,21 @@ def _count_phrase(k, total, first=False):
 
 def _nominal_sentence(d, alpha, beta):
     a = (f"The exact one-sided type I error (the probability of declaring the drug promising when "
-         f"p = {d.p0:g}) is {d.attained_alpha:.4f}")
+         f"p = {d.p0:.10g}) is {d.attained_alpha:.4f}")
     if alpha is not None:
-        a += f" (nominal: at most {alpha:g}{'' if d.attained_alpha <= alpha else '; exceeded'})"
-    b = f"the exact power at p = {d.p1:g} is {d.power:.4f}"
+        a += f" (nominal: at most {alpha:.10g}{'' if d.attained_alpha <= alpha else '; exceeded'})"
+    b = f"the exact power at p = {d.p1:.10g} is {d.power:.4f}"
     if beta is not None:
-        b += f" (nominal: at least {1.0 - beta:g}{'' if d.power >= 1.0 - beta else '; not reached'})"
+        b += f" (nominal: at least {1.0 - beta:.10g}{'' if d.power >= 1.0 - beta else '; not reached'})"
     text = f"{a}, and {b}."
     if alpha is not None and beta is not None and not (d.attained_alpha <= alpha and d.power >= 1.0 - beta):
-        text += (f" The design therefore does not meet the constraints type I error <= {alpha:g} and "
-                 f"power >= {1.0 - beta:g}.")
+        text += (f" The design therefore does not meet the constraints type I error <= {alpha:.10g} and "
+                 f"power >= {1.0 - beta:.10g}.")
     return text
 
 
 def _constraints(alpha, beta):
-    return f"type I error at most {alpha:g} and power at least {1.0 - beta:g}"
+    return f"type I error at most {alpha:.10g} and power at least {1.0 - beta:.10g}"
 
 
 def _two_stage_paragraph(d, kind, alpha, beta):
@@ -108,8 +108,8 @@ def _two_stage_paragraph(d, kind, alpha, beta):
         "admissible": "A Simon two-stage admissible design (Simon 1989; Jung et al. 2004)",
     }.get(kind, "A two-stage design of the Simon (1989) type, specified by the investigators,")
     s = [f"{opening} will be used to test the null hypothesis that the true response rate p is at most "
-         f"{_pct(d.p0)} (H0: p <= {d.p0:g}) against the alternative that it is at least {_pct(d.p1)} "
-         f"(H1: p >= {d.p1:g}).",
+         f"{_pct(d.p0)} (H0: p <= {d.p0:.10g}) against the alternative that it is at least {_pct(d.p1)} "
+         f"(H1: p >= {d.p1:.10g}).",
          f"In the first stage, {d.n1} patients will be enrolled. If {_count_phrase(d.r1, d.n1, first=True)}, "
          f"the trial stops and the drug is declared not promising.",
          f"Otherwise, {d.n2} additional patients will be enrolled, for a total of {d.n}. If "
@@ -147,8 +147,8 @@ def _single_stage_paragraph(d, kind, alpha, beta):
     opening = ("A single-stage design with an exact binomial test (A'Hern 2001)" if kind == "ahern" else
                "A single-stage design with an exact binomial test, specified by the investigators,")
     s = [f"{opening} will be used to test the null hypothesis that the true response rate p is at most "
-         f"{_pct(d.p0)} (H0: p <= {d.p0:g}) against the alternative that it is at least {_pct(d.p1)} "
-         f"(H1: p >= {d.p1:g}).",
+         f"{_pct(d.p0)} (H0: p <= {d.p0:.10g}) against the alternative that it is at least {_pct(d.p1)} "
+         f"(H1: p >= {d.p1:.10g}).",
          f"A total of {d.n} patients will be enrolled, with no interim analysis. If {d.r + 1} or more of the "
          f"{d.n} patients respond, the drug is declared promising and H0 is rejected; "
          f"{'if none responds' if d.r == 0 else f'if {d.r} or fewer respond'}, it is declared not promising.",
@@ -402,7 +402,7 @@ def _select(design, simon, single, p0, p1, alpha, beta):
             return simon.minimax, simon.minimax.kind
         if single is None:
             raise ValueError(f"design 'single' needs a feasible single-stage design, and none meets "
-                             f"alpha={alpha:g}, beta={beta:g} in the range searched")
+                             f"alpha={alpha:.10g}, beta={beta:.10g} in the range searched")
         return single.design, "ahern"
     kind, values = _parse_design_arg(design)
     if kind == "two":
@@ -510,13 +510,13 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
     if command is None:
         spec = design if isinstance(design, str) and design.strip() in DESIGN_CHOICES else (
             _two_stage_cmd(d) if two else label)
-        command = (f"phase2design report --p0 {p0:g} --p1 {p1:g} --alpha {alpha:g} --beta {beta:g} "
+        command = (f"phase2design report --p0 {p0:.10g} --p1 {p1:.10g} --alpha {alpha:.10g} --beta {beta:.10g} "
                    f"--design {spec}" + (f" --nmax {nmax}" if nmax is not None else "")
                    + (f" --observed {obs[0]}/{obs[1]}" if obs else "")
                    + (f" --observed-stages {stages[0]}" + ("" if stages[1] is None else f",{stages[1]}")
                       if stages else "")
-                   + (f" --threshold {threshold:g}" if obs and threshold != p1 else "")
-                   + (f" --confidence {level:g}" if stages and level != 0.95 else ""))
+                   + (f" --threshold {threshold:.10g}" if obs and threshold != p1 else "")
+                   + (f" --confidence {level:.10g}" if stages and level != 0.95 else ""))
     doc.p(f"Single-arm phase II trial with a binary endpoint (response yes/no). Generated by phase2design "
           f"{__version__}; every probability is an exact binomial computation."
           + (" Figures are embedded in this file as base64 PNG data URIs, so it needs no other file or "
@@ -526,15 +526,15 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
     # --- inputs ---------------------------------------------------------------------------------------
     doc.h("Inputs")
     requested = design if isinstance(design, str) else label
-    rows = [["p0 (response rate not worth pursuing, H0: p <= p0)", f"{p0:g}"],
-            ["p1 (response rate worth pursuing, H1: p >= p1)", f"{p1:g}"],
-            ["alpha (largest one-sided type I error)", f"{alpha:g}"],
-            ["beta (largest type II error; power at least 1 - beta)", f"{beta:g} (power >= {1.0 - beta:g})"],
+    rows = [["p0 (response rate not worth pursuing, H0: p <= p0)", f"{p0:.10g}"],
+            ["p1 (response rate worth pursuing, H1: p >= p1)", f"{p1:.10g}"],
+            ["alpha (largest one-sided type I error)", f"{alpha:.10g}"],
+            ["beta (largest type II error; power at least 1 - beta)", f"{beta:.10g} (power >= {1.0 - beta:.10g})"],
             ["design requested", str(requested)]]
     if nmax is not None:
         rows.append(["nmax (largest n searched)", str(nmax)])
     if obs is not None:
-        rows.append(["observed", f"{obs[0]}/{obs[1]} (threshold {threshold:g})"])
+        rows.append(["observed", f"{obs[0]}/{obs[1]} (threshold {threshold:.10g})"])
     if stages is not None:
         rows.append(["observed by stage", f"x1 = {stages[0]}" + ("" if stages[1] is None else
                                                                  f", x2 = {stages[1]}")])
@@ -562,8 +562,8 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
                 "b(x; n, p) = C(n, x) p^x (1 - p)^(n - x)")
     meets_a, meets_b = d.attained_alpha <= alpha, d.power >= 1.0 - beta
     rows = [["type I error (attained alpha)", f"{d.attained_alpha:.4f}", _exact(d.attained_alpha),
-             f"<= {alpha:g}: {'yes' if meets_a else 'NO'}"],
-            ["power", f"{d.power:.4f}", _exact(d.power), f">= {1.0 - beta:g}: {'yes' if meets_b else 'NO'}"]]
+             f"<= {alpha:.10g}: {'yes' if meets_a else 'NO'}"],
+            ["power", f"{d.power:.4f}", _exact(d.power), f">= {1.0 - beta:.10g}: {'yes' if meets_b else 'NO'}"]]
     if two:
         rows += [["EN0 (expected sample size at p0)", f"{d.en0:.2f}", _exact(d.en0), ""],
                  ["PET0 (probability of early termination at p0)", f"{d.pet0:.3f}", _exact(d.pet0), ""],
@@ -573,8 +573,8 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
             rows.append(["q range (admissible: minimises q n + (1 - q) EN0)",
                          f"[{d.q_low:.3f}, {d.q_high:.3f}]", f"[{_exact(d.q_low)}, {_exact(d.q_high)}]", ""])
     if not (meets_a and meets_b):
-        doc.p(f"Warning: this design does not meet the constraints type I error <= {alpha:g} and power >= "
-              f"{1.0 - beta:g} (attained {d.attained_alpha:.4f} and {d.power:.4f}).", cls="warning")
+        doc.p(f"Warning: this design does not meet the constraints type I error <= {alpha:.10g} and power >= "
+              f"{1.0 - beta:.10g} (attained {d.attained_alpha:.4f} and {d.power:.4f}).", cls="warning")
     doc.h("Exact attained error rates and sample sizes", 3)
     doc.table(["quantity", "value", "exact (10 significant digits)", "nominal"], rows, ["l", "r", "r", "l"])
 
@@ -584,7 +584,7 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
 
     # --- candidates -----------------------------------------------------------------------------------
     doc.h("Candidate designs")
-    doc.p(f"Simon two-stage designs for p0={p0:g}, p1={p1:g}, alpha={alpha:g}, beta={beta:g}: the admissible "
+    doc.p(f"Simon two-stage designs for p0={p0:.10g}, p1={p1:.10g}, alpha={alpha:.10g}, beta={beta:.10g}: the admissible "
           f"designs (Jung et al. 2004), from minimax to optimal. Convention (Simon 1989): r1/n1, r/n = stop "
           f"after n1 patients if X1 <= r1; otherwise declare the drug promising (reject H0) if X1 + X2 > r.")
     doc.table(["design", "r1/n1", "r/n", "EN0", "PET0", "alpha", "power", "EN1", "q range"],
@@ -598,7 +598,7 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
                f"Searched n = {simon.best_by_n[0].n}..{simon.n_searched}; stopped by {simon.stop_reason}."])
     if single is not None:
         s = single.design
-        doc.p(f"Single-stage design for p0={p0:g}, p1={p1:g}, alpha={alpha:g}, beta={beta:g} (A'Hern 2001; "
+        doc.p(f"Single-stage design for p0={p0:.10g}, p1={p1:.10g}, alpha={alpha:.10g}, beta={beta:.10g} (A'Hern 2001; "
               f"strict comparison of exact values). Convention: r/n = declare the drug promising (reject H0) "
               f"if X > r, i.e. at least r + 1 of n respond. Design: {s.label()}: {s.rule()}; attained alpha "
               f"{s.attained_alpha:.4f}, power {s.power:.4f}. Smallest feasible n first (a larger n is not "
@@ -607,13 +607,13 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
                   [[c.label(), f"{c.r_min}/{c.n}", _f(c.attained_alpha, 4), _f(c.power, 4)]
                    for c in single.candidates], ["l", "r", "r", "r"])
     else:
-        doc.p(f"No single-stage design meets alpha={alpha:g} and beta={beta:g} in the range searched.")
+        doc.p(f"No single-stage design meets alpha={alpha:.10g} and beta={beta:.10g} in the range searched.")
 
     # --- operating characteristics --------------------------------------------------------------------
     grid = _oc_table_grid(p0, p1)
     oc = two_stage_oc(d.r1, d.n1, d.r, d.n, grid) if two else single_stage_oc(d.r, d.n, grid)
     doc.h(f"Operating characteristics of {label}")
-    doc.p(f"Exact probabilities at true response rates p (p0 = {p0:g} and p1 = {p1:g} included). "
+    doc.p(f"Exact probabilities at true response rates p (p0 = {p0:.10g} and p1 = {p1:.10g} included). "
           f"Rule: {oc.rule}.")
     if two:
         doc.table(["p", "P(reject H0)", "PET", "EN", "stop stage 1", "continue, fail", "continue, succeed"],
@@ -635,7 +635,7 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
                    f"Figure 1. Probability of declaring the drug promising, probability of early termination and "
                    f"expected sample size against the true response rate, for the chosen design {label} and "
                    f"the optimal, minimax, admissible (q = 0.5) and single-stage designs for the same inputs "
-                   f"(thin grey vertical lines: p0 = {p0:g}, p1 = {p1:g}).")
+                   f"(thin grey vertical lines: p0 = {p0:.10g}, p1 = {p1:.10g}).")
         fig = plot_design_space(simon)
         doc.figure(_png(fig), "Design space: EN0 against n",
                    "Figure 2. Expected sample size under p0 (EN0) of the best design at each maximum sample "
@@ -676,18 +676,18 @@ def _observed_sections(doc, d, two, obs, stages, p0, alpha, threshold, level, fi
         on_design = n in ((d.n1, d.n) if two else (d.n,))
         ev = evaluate(x, n, threshold, p0=p0, design=spec if on_design else None, alpha=alpha)
         if on_design:
-            doc.p(f"Observed {x}/{n}, judged against the threshold {threshold:g} (met if x/n >= {threshold:g}), "
-                  f"against p0 = {p0:g} and by the rule of {d.label()}. Same numbers as: phase2design evaluate "
-                  f"{x}/{n} --threshold {threshold:g} --p0 {p0:g} --design {spec} --alpha {alpha:g}")
+            doc.p(f"Observed {x}/{n}, judged against the threshold {threshold:.10g} (met if x/n >= {threshold:.10g}), "
+                  f"against p0 = {p0:.10g} and by the rule of {d.label()}. Same numbers as: phase2design evaluate "
+                  f"{x}/{n} --threshold {threshold:.10g} --p0 {p0:.10g} --design {spec} --alpha {alpha:.10g}")
         else:
             # e.g. the pilot that motivates the planned trial: its n is not a stage of this design
             doc.p(f"Observed {x}/{n}: {n} patients is not a stage of {d.label()}, so these data are read as "
-                  f"earlier data (such as a pilot), judged against the threshold {threshold:g} (met if "
-                  f"x/n >= {threshold:g}) and against p0 = {p0:g}, not by the design's rule. Same numbers as: "
-                  f"phase2design evaluate {x}/{n} --threshold {threshold:g} --p0 {p0:g} --alpha {alpha:g}")
+                  f"earlier data (such as a pilot), judged against the threshold {threshold:.10g} (met if "
+                  f"x/n >= {threshold:.10g}) and against p0 = {p0:.10g}, not by the design's rule. Same numbers as: "
+                  f"phase2design evaluate {x}/{n} --threshold {threshold:.10g} --p0 {p0:.10g} --alpha {alpha:.10g}")
         doc.items(ev.summary())
-        doc.table(["level", "method", "low", "high", f"contains {threshold:g}"],
-                  [[f"{100 * ci.confidence_level:g}%", ci.method, f"{100 * ci.low:.1f}%", f"{100 * ci.high:.1f}%",
+        doc.table(["level", "method", "low", "high", f"contains {threshold:.10g}"],
+                  [[f"{100 * ci.confidence_level:.10g}%", ci.method, f"{100 * ci.low:.1f}%", f"{100 * ci.high:.1f}%",
                     "yes" if inside else "no"] for ci, inside in zip(ev.intervals, ev.threshold.inside_ci)],
                   ["r", "l", "r", "r", "l"])
         if two and n == d.n:
@@ -699,14 +699,14 @@ def _observed_sections(doc, d, two, obs, stages, p0, alpha, threshold, level, fi
 
             doc.figure(_png(plot_evaluation(ev)), f"Distribution of responses out of {n}",
                        f"Figure 3. Distribution of the number of responses out of {n} if the true rate is the "
-                       f"threshold {threshold:g} and if it is p0 = {p0:g}; observed {x}, boundaries marked.")
+                       f"threshold {threshold:.10g} and if it is p0 = {p0:.10g}; observed {x}, boundaries marked.")
     else:
         x1, x2 = stages
         res = analyze_two_stage(d, x1, x2, p0=p0, confidence_level=level)
-        lvl = f"{100 * res.confidence_level:g}%"
+        lvl = f"{100 * res.confidence_level:.10g}%"
         data = f"x1 = {res.x1} of {res.n1}" + ("" if res.x2 is None else f", x2 = {res.x2} of {res.n2}")
         cmd = (f"phase2design analyze --design {spec} --x1 {x1}" + ("" if x2 is None else f" --x2 {x2}")
-               + f" --p0 {p0:g} --confidence {level:g}")
+               + f" --p0 {p0:.10g} --confidence {level:.10g}")
         doc.p(f"Analysis of Simon design {res.label()} with {data}. Same numbers as: {cmd}")
         doc.p(f"Decision: {res.decision}")
         doc.p(f"Ordering of the sample space: {res.ordering}; estimates and limits below are exact.")
@@ -716,7 +716,7 @@ def _observed_sections(doc, d, two, obs, stages, p0, alpha, threshold, level, fi
                 [f"{lvl} exact CI", f"{res.ci_lower:.4f} - {res.ci_upper:.4f}"],
                 [f"{lvl} mid-p CI", f"{res.ci_midp_lower:.4f} - {res.ci_midp_upper:.4f}"]]
         if res.pvalue is not None:
-            rows.append([f"one-sided p-value vs p0 = {res.p0:g}", _f(res.pvalue, 4)])
+            rows.append([f"one-sided p-value vs p0 = {res.p0:.10g}", _f(res.pvalue, 4)])
             rows.append(["mid-p value", _f(res.pvalue_midp, 4)])
         doc.table(["quantity", "value"], rows, ["l", "r"])
 

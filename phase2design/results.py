@@ -297,9 +297,9 @@ class CutoffTable:
                    "rule": f"reject H0 if at least {r + 1} of {self.n} respond" if r < self.n
                    else "never reject H0"}
             for i, p0 in enumerate(self.p0):
-                row[f"alpha(p0={p0:g})"] = self.alpha[i][j]
+                row[f"alpha(p0={p0:.10g})"] = self.alpha[i][j]
             if self.power is not None:
-                row[f"power(p1={self.p1:g})"] = self.power[j]
+                row[f"power(p1={self.p1:.10g})"] = self.power[j]
             out.append(row)
         return out
 
