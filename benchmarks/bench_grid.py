@@ -23,7 +23,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from phase2design import simon_design  # noqa: E402
-from phase2design.grid import SIMON_TABLE_ERRORS, run_grid  # noqa: E402
+from phase2design.grid.runner import SIMON_TABLE_ERRORS, run_grid  # noqa: E402
 
 TABLES = dict(p0=[round(0.05 * i, 12) for i in range(1, 15)], delta=[0.20, 0.15], errors=SIMON_TABLE_ERRORS,
               family="simon")

@@ -25,7 +25,8 @@ from numba import njit
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from phase2design import _kernels as K  # noqa: E402
+from phase2design.families import _search_kernels as S  # noqa: E402
+from phase2design.numerics import _binomial as K  # noqa: E402
 from phase2design import simon_design  # noqa: E402
 
 
@@ -38,7 +39,7 @@ def _reference_best_at_n(n, alpha, beta, pmf0, sf0, pmf1, sf1):
         n2 = n - n1
         for r1 in range(0, n1):
             for r in range(r1, n):
-                a, b = K._stage_sums(n1, r1, n2, r, pmf0, sf0, pmf1, sf1)
+                a, b = S._stage_sums(n1, r1, n2, r, pmf0, sf0, pmf1, sf1)
                 if a <= alpha:
                     if b >= 1.0 - beta:
                         en0 = n1 + sf0[K._tri_offset(n1) + r1] * n2

@@ -12,7 +12,7 @@ import time
 import click
 
 from . import __version__
-from . import _render as R
+from .present import render as R
 from ._validation import is_count
 
 FORMATS = ("table", "json", "csv", "markdown")
@@ -36,7 +36,7 @@ def _fail_bad(msg):
 
 def _run(fn):
     """Turn library errors into one-line messages with the right exit code."""
-    from .designs import NoFeasibleDesignError
+    from .engine.oc import NoFeasibleDesignError
 
     try:
         return fn()
@@ -178,7 +178,7 @@ def simon(p0, p1, alpha, beta, nmax, show_all, feasible, n_range, n1_range, quie
 
     Example: phase2design simon --p0 0.1 --p1 0.3 --alpha 0.05 --beta 0.2 --plot space.png
     """
-    from .designs import simon_design
+    from .families.simon import simon_design
 
     if feasible and (plot_path is not None or plot_oc_path is not None):
         _fail_bad("--plot and --plot-oc draw the result of the design search; drop them or drop --feasible")
@@ -233,7 +233,8 @@ def _simon_plots(res, nmax, plot_path, plot_oc_path):
         plot_design_space(res, plot_path)
         click.echo(f"wrote {plot_path}", err=True)
     if plot_oc_path is not None:
-        from .designs import NoFeasibleDesignError, single_stage_design
+        from .engine.oc import NoFeasibleDesignError
+        from .families.single import single_stage_design
 
         try:
             single = single_stage_design(res.p0, res.p1, res.alpha, res.beta, nmax=nmax).design
@@ -252,7 +253,7 @@ def _int_range(name, text):
 
 
 def _feasible(p0, p1, alpha, beta, n_range, n1_range, fmt):
-    from .designs import simon_feasible_designs
+    from .families.simon import simon_feasible_designs
 
     if n_range is None:
         _fail_bad("--feasible needs --n-range LOW:HIGH (the total sample sizes to list)")
@@ -313,7 +314,7 @@ def single(p0, p1, alpha, beta, n, ahern_rounded, candidates, nmax, fmt):
     p0v = parse_rates("p0", p0)
     if len(p0v) != 1:
         _fail_bad(f"a design search takes one p0, got {p0!r}")
-    from .designs import single_stage_design
+    from .families.single import single_stage_design
 
     res = _run(lambda: single_stage_design(p0v[0], p1, alpha, beta,
                                            comparison="ahern-rounded" if ahern_rounded else "strict",
@@ -339,7 +340,7 @@ def single(p0, p1, alpha, beta, n, ahern_rounded, candidates, nmax, fmt):
 
 
 def _cutoffs(n, p0s, p1, fmt):
-    from .designs import cutoff_table
+    from .families.single import cutoff_table
 
     tab = _run(lambda: cutoff_table(n, p0s, p1))
     rows_d = tab.rows()
@@ -387,7 +388,7 @@ def oc(r1, n1, r, n, p, plot_path, compare, mark_p0, mark_p1, fmt):
     phase2design oc --r1 1 --n1 10 --r 5 --n 29 --p 0:0.6:0.01 --plot oc.png
     --compare 1/15,5/25 --compare 5/25 --p0 0.1 --p1 0.3
     """
-    from .designs import single_stage_oc, two_stage_oc
+    from .engine.oc import single_stage_oc, two_stage_oc
 
     ps = parse_rates("p", p)
     if (r1 is None) != (n1 is None):

@@ -11,7 +11,7 @@ import time
 
 import click
 
-from . import _render as R
+from .present import render as R
 from ._validation import is_count
 
 _PLAN_FORMATS = ("table", "json", "csv", "markdown")
@@ -234,7 +234,7 @@ def grid(p0, delta, alpha, beta, errors, family, admissible, output, fmt, backen
     --alpha 0.05,0.10 --beta 0.10,0.20 --family single,simon -o designs.csv
     """
     C = _cli()
-    from .grid import GridInterrupted, run_grid
+    from .grid.runner import GridInterrupted, run_grid
 
     p0s = C.parse_rates("p0", p0)
     deltas = C.parse_rates("delta", delta)
@@ -280,7 +280,7 @@ def grid(p0, delta, alpha, beta, errors, family, admissible, output, fmt, backen
             signal.signal(signal.SIGTERM, old)
     if output is None:
         text_fmt = fmt or "table"
-        from .grid import render
+        from .grid.runner import render
 
         if text_fmt == "table":
             click.echo(f"{C.CONVENTION_2}\n{C.CONVENTION_1}\n")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Optional, Tuple
 
-from . import _kernels as K
+from .numerics import _binomial as K
 from ._validation import (check_choice, check_int, check_prior, check_probability, check_rate, exact_decimal,
                           parse_design)
 from .intervals import METHODS, ConfidenceInterval, binom_pvalue, posterior_prob_at_least, proportion_ci

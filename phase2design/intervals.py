@@ -574,7 +574,7 @@ def binom_pvalue(x, n, p, alternative="two-sided"):
     alternative = check_choice("alternative", alternative, ALTERNATIVES)
     # The engine's exact tables (pmf, P(X <= k), P(X > k), each tail summed from its small end);
     # importing scipy.stats for this would add a third of a second to every CLI call.
-    from ._kernels import _binom_tables
+    from .numerics._binomial import _binom_tables
 
     pmf, cdf, sf = _binom_tables(n, p)
 

@@ -60,7 +60,6 @@ Simon R (1989). Optimal two-stage designs for phase II clinical trials.
 Controlled Clinical Trials 10:1-10.
 """
 
-import math
 import numbers
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -78,9 +77,14 @@ DEFAULT_LEVELS = (0.8, 0.9)
 
 
 def _designs_module():
-    from . import designs
+    from types import SimpleNamespace
 
-    return designs
+    from .engine.oc import _check_errors
+    from .families.simon import simon_design
+    from .families.single import single_stage_design
+
+    return SimpleNamespace(_check_errors=_check_errors, simon_design=simon_design,
+                           single_stage_design=single_stage_design)
 
 
 class NoCandidateRateError(ValueError):
@@ -237,7 +241,7 @@ def predictive_oc(design, a, b):
     >>> round(oc.assurance, 4), round(oc.pet, 4)
     (0.7589, 0.1752)
     """
-    from . import _planning_kernels as PK
+    from .numerics import _betabinomial as PK
 
     kind, vals = parse_design(design)
     a, b = _check_beta_params(a, b)

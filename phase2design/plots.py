@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 
-from . import _kernels as K
+from .numerics import _binomial as K
 
 _FIG_EXTENSIONS = (".png", ".svg", ".pdf")
 
@@ -226,7 +226,7 @@ def oc_curve_data(designs, p=None, *, labels=None):
         :class:`~phase2design.results.OperatingCharacteristics`.
     """
     from ._validation import parse_design
-    from .designs import single_stage_oc, two_stage_oc
+    from .engine.oc import single_stage_oc, two_stage_oc
 
     items = [designs] if _is_one_design(designs) else list(designs)
     if not items:

@@ -60,7 +60,7 @@ def _pct(p):
 
 
 def _f(value, digits):
-    from ._render import fmt
+    from .present.render import fmt
 
     return "" if value is None else fmt(float(value), digits)
 
@@ -392,7 +392,7 @@ def _parse_design_arg(design):
 
 def _select(design, simon, single, p0, p1, alpha, beta):
     """(design object, kind) for the request; kind as protocol_paragraph takes it."""
-    from .designs import single_stage_design_oc, two_stage_design
+    from .engine.oc import single_stage_design_oc, two_stage_design
 
     if isinstance(design, str) and design.strip() in DESIGN_CHOICES:
         choice = design.strip()
@@ -483,7 +483,9 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
         When no Simon design meets the constraints (see
         :func:`phase2design.simon_design`).
     """
-    from .designs import NoFeasibleDesignError, simon_design, single_stage_design, single_stage_oc, two_stage_oc
+    from .engine.oc import NoFeasibleDesignError, single_stage_oc, two_stage_oc
+    from .families.simon import simon_design
+    from .families.single import single_stage_design
 
     fmt = check_choice("fmt", fmt, FORMATS)
     if observed is not None and observed_stages is not None:

@@ -91,7 +91,7 @@ _RTOL = 4.0 * np.finfo(float).eps
 
 def _dist(r1, n1, n2, p):
     """(pmf, P(T >= t), P(T <= t)) on t = 0..n1+n2 at response rate p."""
-    from ._inference_kernels import _stagewise_dist
+    from .engine._stagewise_kernel import _stagewise_dist
 
     return _stagewise_dist(int(r1), int(n1), int(n2), float(p))
 
@@ -531,7 +531,7 @@ def _conditional_error_cutoff(r, x1, n2_planned, n2, p0):
     otherwise take tens of seconds.  Returns (c, planned conditional error,
     attained conditional error).
     """
-    from ._kernels import _binom_tables
+    from .numerics._binomial import _binom_tables
 
     k = r - x1
     sf_plan = _binom_tables(n2_planned, p0)[2]

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import half_unit, read_reference, run_main
 from phase2design import simon_design, single_stage_design
-from phase2design.grid import (COLUMNS, SIMON_TABLE_ERRORS, GridBusyError, _Journal, grid_scenarios, render,
+from phase2design.grid.runner import (COLUMNS, SIMON_TABLE_ERRORS, GridBusyError, _Journal, grid_scenarios, render,
                                run_grid)
 
 SIMON = read_reference("simon_published.csv")

@@ -12,7 +12,7 @@ from scipy.stats import binom
 import oracle as O
 from phase2design import (simon_design, simon_feasible_designs, single_stage_design, single_stage_oc,
                           two_stage_oc)
-from phase2design import _kernels as K
+from phase2design.numerics import _binomial as K
 
 RTOL = Fraction(1, 10 ** 12)
 NMAX = 30

@@ -15,7 +15,7 @@ import pytest
 from scipy import integrate, special
 
 from phase2design import (proportion_ci, simon_design, single_stage_design, single_stage_oc, two_stage_oc)
-from phase2design import _planning_kernels as PK
+from phase2design.numerics import _betabinomial as PK
 from conftest import run_main
 from phase2design.planning import (NoCandidateRateError, assurance, pilot_posterior, plan_followup,
                                    predictive_oc)

@@ -12,7 +12,7 @@ from conftest import half_unit, run_main
 
 from phase2design import simon_design, single_stage_design, two_stage_oc
 from phase2design.cli import cli
-from phase2design.designs import single_stage_design_oc, two_stage_design
+from phase2design.engine.oc import single_stage_design_oc, two_stage_design
 from phase2design.report import make_report, protocol_paragraph, report_format
 
 matplotlib.use("Agg")

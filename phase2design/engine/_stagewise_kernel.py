@@ -21,7 +21,7 @@ tiny tail probabilities keep their relative precision.
 import numpy as np
 from numba import njit
 
-from ._kernels import _binom_tables
+from ..numerics._binomial import _binom_tables
 
 
 @njit(cache=True)

@@ -34,7 +34,7 @@ import math
 import numpy as np
 from numba import njit
 
-from ._kernels import _binom_logpmf, _neumaier
+from ._binomial import _binom_logpmf, _neumaier
 
 
 @njit(cache=True)

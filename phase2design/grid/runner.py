@@ -56,8 +56,8 @@ import time
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-from . import __version__
-from ._validation import check_choice, check_int, check_probability, check_rate
+from .. import __version__
+from .._validation import check_choice, check_int, check_probability, check_rate
 
 __all__ = ["run_grid", "grid_scenarios", "GridResult", "Scenario", "GridInterrupted", "GridBusyError",
            "COLUMNS", "FAMILIES", "BACKENDS", "OUTPUT_FORMATS", "SIMON_TABLE_ERRORS"]
@@ -210,7 +210,9 @@ def _row(s, kind, r1=None, n1=None, r=None, n=None, en0=None, pet0=None, attaine
 
 def _compute_scenario(key):
     """Every row of one scenario (all admissible designs included; filtered when written)."""
-    from .designs import NoFeasibleDesignError, simon_design, single_stage_design
+    from ..engine.oc import NoFeasibleDesignError
+    from ..families.simon import simon_design
+    from ..families.single import single_stage_design
 
     s = Scenario(*key)
     try:
@@ -268,7 +270,7 @@ def _worker_version():
 def _cost(key):
     """Rough relative cost of a scenario, to send the slow ones first."""
     p0, p1, a, b = key[:4]
-    from .designs import _approx_single_n
+    from ..engine.oc import _approx_single_n
 
     n = _approx_single_n(p0, p1, a, b)
     return n * n if key[4] == "simon" else n
@@ -391,7 +393,7 @@ def _md_cell(col, v):
 
 def render(rows, fmt):
     """The grid rows as text in ``fmt`` (csv, json or markdown); deterministic to the byte."""
-    from . import _render as R
+    from ..present import render as R
 
     if fmt == "csv":
         return R.csv_table(list(COLUMNS), rows) + "\n"

@@ -1,0 +1,1 @@
+"""The design model's exact engine: operating characteristics and inference for any design."""

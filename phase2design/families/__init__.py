@@ -1,0 +1,1 @@
+"""Design families: the searches that produce designs (single stage, Simon two-stage)."""

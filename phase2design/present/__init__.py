@@ -1,0 +1,1 @@
+"""Presentation: numbers to text, Markdown, CSV and JSON tables."""
