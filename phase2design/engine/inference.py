@@ -1,0 +1,144 @@
+"""Exact inference after a trial run to any :class:`~phase2design.engine.design.Design`.
+
+Let ``T`` be the rank of the outcome on the stage-wise ordering of the
+design's sample space (:mod:`phase2design.engine.samplespace`), ``t`` the
+observed rank and ``a = 1 - confidence_level``.
+
+* p-value for H0: p <= p0 against p > p0: ``P_p0(T >= t)``; mid-p:
+  ``P_p0(T > t) + P_p0(T = t) / 2``.
+* Exact interval: ``P_pL(T >= t) = a/2`` and ``P_pU(T <= t) = a/2`` (``pL = 0``
+  when no outcome ranks below ``t``, ``pU = 1`` when none ranks above).  Both
+  tails include the observed outcome, so coverage is at least the nominal
+  level for every ``p`` (the Clopper-Pearson-type convention of R desmon's
+  ``twocon``).
+* Mid-p interval: ``P_pL(T > t) + P_pL(T = t)/2 = a/2`` and
+  ``P_pU(T < t) + P_pU(T = t)/2 = a/2``.
+* Median-unbiased estimate: ``P_p(T >= t) = 1/2`` (and its mid-p twin).
+* UMVUE (Jung & Kim 2004): ``E[Y_1 | outcome]``, the Rao-Blackwellised
+  response ``Y_1`` of the first patient given the sufficient statistic (stopping
+  stage, total), i.e. the share of the response sequences reaching the
+  outcome whose first patient responded: a ratio of exact integers.
+
+Every tail is non-decreasing (or non-increasing) in ``p``, so each equation
+has one root; roots are found with Brent's method on ``[0, 1]`` to a relative
+tolerance of ``4 eps``.
+"""
+
+from fractions import Fraction
+
+import numpy as np
+
+from .samplespace import SampleSpace
+
+__all__ = ["stagewise_estimates", "umvue"]
+
+#: Brent's method tolerances: the roots are interior points of (0, 1), so the
+#: relative tolerance governs; the absolute one only guards against p -> 0.
+_XTOL = 1e-300
+_RTOL = 4.0 * np.finfo(float).eps
+
+
+def _root_increasing(func, target):
+    """The p in [0, 1] with func(p) = target, func continuous and non-decreasing.
+
+    Returns 0 if ``func(0) >= target`` and 1 if ``func(1) <= target``.
+    """
+    from scipy.optimize import brentq
+
+    if func(0.0) >= target:
+        return 0.0
+    if func(1.0) <= target:
+        return 1.0
+    return float(brentq(lambda p: func(p) - target, 0.0, 1.0, xtol=_XTOL, rtol=_RTOL, maxiter=500))
+
+
+class _Tails:
+    """``P_p(T >= t)`` and ``P_p(T <= t)`` for one observed rank, caching the last p."""
+
+    def __init__(self, space, t):
+        self.space = space
+        self.t = t
+        self._p = None
+        self._prob = None
+
+    def prob(self, p):
+        if p != self._p:
+            self._prob = self.space.probabilities(p)
+            self._p = p
+        return self._prob
+
+    def at_least(self, p, midp=False):
+        return SampleSpace.tail_at_least(self.prob(p), self.t, midp)
+
+    def at_most(self, p, midp=False):
+        return SampleSpace.tail_at_most(self.prob(p), self.t, midp)
+
+    def lower_limit(self, tail, midp=False):
+        """``p_L`` with ``P(T >= t) = tail`` (mid-p: ``P(T > t) + P(T = t)/2 = tail``)."""
+        return _root_increasing(lambda p: self.at_least(p, midp), tail)
+
+    def upper_limit(self, tail, midp=False):
+        """``p_U`` with ``P(T <= t) = tail`` (mid-p: ``P(T < t) + P(T = t)/2 = tail``)."""
+        return _root_increasing(lambda p: -self.at_most(p, midp), -tail)
+
+
+def umvue(space, stage, s, exact=False):
+    """UMVUE of p at outcome ``(stage, s)``: (sequences with a first responder) / (all sequences).
+
+    .. math::
+
+        \\hat p(j, s) = \\frac{c'_j(s)}{c_j(s)},
+
+    with ``c_j(s)`` the number of response sequences that reach the look after
+    stage ``j`` with ``S_j = s`` and ``c'_j(s)`` those among them whose first
+    patient responded (Jung & Kim 2004).  After a stage-1 stop it is
+    ``s / N_1``.  Exactly unbiased over the design's sample space.
+    """
+    space.rank(stage, s)
+    value = Fraction(space.path_count(stage, s, first_responds=True), space.path_count(stage, s))
+    return value if exact else float(value)
+
+
+def stagewise_estimates(design, stage, s, p0=None, confidence_level=0.95, *, space=None):
+    """Stage-wise-ordering p-value, exact and mid-p intervals, UMVUE and median-unbiased estimates.
+
+    Parameters
+    ----------
+    design : Design or text
+        The sample space (the stage sizes actually run and the bounds).
+    stage, s : int
+        Outcome: the trial ended after ``stage`` (1-based) with ``s`` responses in all.
+    p0 : float or None
+        Null rate for the p-values (validated by the caller).
+    confidence_level : float
+        Two-sided level of both intervals (validated by the caller).
+
+    Returns
+    -------
+    dict
+        ``t`` (rank), ``naive_estimate`` (``s / N_stage``), ``umvue``,
+        ``median_unbiased``, ``median_unbiased_midp``, ``pvalue``,
+        ``pvalue_midp``, ``ci_lower``, ``ci_upper``, ``ci_midp_lower``,
+        ``ci_midp_upper``.
+    """
+    space = space if space is not None else SampleSpace(design)
+    t = space.rank(stage, s)
+    tails = _Tails(space, t)
+    tail = (1.0 - confidence_level) / 2.0
+    pvalue = pvalue_midp = None
+    if p0 is not None:
+        pvalue = float(min(tails.at_least(p0), 1.0))
+        pvalue_midp = float(tails.at_least(p0, True))
+    return dict(
+        t=t,
+        naive_estimate=float(s / space.design.n[stage - 1]),
+        umvue=umvue(space, stage, s),
+        median_unbiased=tails.lower_limit(0.5),
+        median_unbiased_midp=tails.lower_limit(0.5, True),
+        pvalue=pvalue,
+        pvalue_midp=pvalue_midp,
+        ci_lower=tails.lower_limit(tail),
+        ci_upper=tails.upper_limit(tail),
+        ci_midp_lower=tails.lower_limit(tail, True),
+        ci_midp_upper=tails.upper_limit(tail, True),
+    )

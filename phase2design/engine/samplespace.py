@@ -1,0 +1,208 @@
+"""The exact sample space of any :class:`~phase2design.engine.design.Design`.
+
+A trial ends at one *outcome* ``(j, s)``: the stage ``j`` after which it
+stopped and the cumulative number of responses ``S_j = s`` then.  Outcomes are
+
+* futility stops ``(j, s)``, ``j < J``, ``s <= a_j`` (not promising);
+* efficacy stops ``(j, s)``, ``j < J``, ``s > b_j`` (promising);
+* final outcomes ``(J, s)``, promising iff ``s > r``;
+
+restricted to those that can occur (``s`` between the smallest and largest
+total that can reach stage ``j``).  Their probabilities at a response rate
+``p`` come from one forward recursion over the stages
+(:func:`phase2design.engine._kernels._reach`), and under a Beta prior from
+its beta-binomial twin; every operating characteristic, predictive
+probability and stage-wise inference of phase2design is a sum over these
+outcome probabilities.
+
+Stage-wise ordering
+-------------------
+Outcomes are ranked from least to most favourable to a high response rate
+(Armitage 1957; Fairbanks & Madsen 1982; Jennison & Turnbull 2000, section
+8.4): ``(j', s') > (j, s)`` if ``j' = j`` and ``s' > s``; or ``j' < j`` and
+``(j', s')`` is an efficacy stop; or ``j' > j`` and ``(j, s)`` is a futility
+stop.  As a list, lowest first::
+
+    futility stops of stage 1 (by s), ..., futility stops of stage J-1,
+    final outcomes (by s),
+    efficacy stops of stage J-1 (by s), ..., efficacy stops of stage 1.
+
+Turning a non-response into a response never moves an outcome down this
+order (an earlier continuation region can only be left upwards), so
+``P_p(T >= t)`` is non-decreasing in ``p`` for every rank ``t`` and tail
+equations in ``p`` have one root.  Without efficacy stops this is the
+ordering Koyama & Chen (2008) use for Simon designs: every stage-1 stop below
+every continued outcome.
+"""
+
+import math
+
+import numpy as np
+
+from .design import Design
+
+__all__ = ["SampleSpace", "FUTILITY", "FINAL", "EFFICACY"]
+
+FUTILITY, FINAL, EFFICACY = "futility", "final", "efficacy"
+
+
+class SampleSpace:
+    """Outcomes of a design in stage-wise order, with their exact probabilities.
+
+    Parameters
+    ----------
+    design : Design or anything :meth:`Design.parse` accepts
+
+    Attributes
+    ----------
+    design : Design
+    stage : ndarray of int
+        Stage (1-based) of each outcome, in stage-wise order (lowest first).
+    s : ndarray of int
+        Cumulative responses at that stage.
+    kind : tuple of str
+        ``"futility"``, ``"final"`` or ``"efficacy"`` for each outcome.
+    promising : ndarray of bool
+        Whether the design declares the drug promising at that outcome.
+    """
+
+    def __init__(self, design):
+        d = Design.parse(design)
+        self.design = d
+        J = d.stages
+        self._N = np.array(d.n, dtype=np.int64)
+        cont = [d.continuation(j) for j in range(J - 1)] + [(0, -1)]
+        self._lo = np.array([c[0] for c in cont], dtype=np.int64)
+        self._hi = np.array([c[1] for c in cont], dtype=np.int64)
+        self.reachable = d.reachable()
+        low, high = zip(*self.reachable)
+        stage, s, kind = [], [], []
+        for j in range(J - 1):
+            for v in range(low[j], min(d.futility[j], high[j]) + 1):
+                stage.append(j + 1), s.append(v), kind.append(FUTILITY)
+        for v in range(low[J - 1], high[J - 1] + 1):
+            stage.append(J), s.append(v), kind.append(FINAL)
+        for j in range(J - 2, -1, -1):
+            if d.efficacy[j] is not None:
+                for v in range(max(d.efficacy[j] + 1, low[j]), high[j] + 1):
+                    stage.append(j + 1), s.append(v), kind.append(EFFICACY)
+        self.stage = np.array(stage, dtype=np.int64)
+        self.s = np.array(s, dtype=np.int64)
+        self.kind = tuple(kind)
+        self.promising = np.array([k == EFFICACY or (k == FINAL and v > d.r) for k, v in zip(kind, s)])
+        self._rank = {(int(j), int(v)): i for i, (j, v) in enumerate(zip(stage, s))}
+
+    def __len__(self):
+        return len(self.kind)
+
+    # -- probabilities -------------------------------------------------------------------------------
+
+    def reach(self, p):
+        """``R[j-1, s] = P_p(the look after stage j is reached with S_j = s)``."""
+        from ._kernels import _reach
+
+        return _reach(self._N, self._lo, self._hi, float(p))
+
+    def probabilities(self, p):
+        """``P_p(outcome)`` for every outcome, in stage-wise order."""
+        return self.reach(p)[self.stage - 1, self.s]
+
+    def predictive_probabilities(self, a, b):
+        """Outcome probabilities when ``p ~ Beta(a, b)`` (beta-binomial, exact sums)."""
+        from ._kernels import _reach_predictive
+
+        R = _reach_predictive(self._N, self._lo, self._hi, float(a), float(b))
+        return R[self.stage - 1, self.s]
+
+    # -- outcomes ------------------------------------------------------------------------------------
+
+    def rank(self, stage, s):
+        """Position of outcome ``(stage, s)`` in the stage-wise order; ValueError if it cannot occur."""
+        key = (int(stage), int(s))
+        if key not in self._rank:
+            raise ValueError(self._impossible(stage, s))
+        return self._rank[key]
+
+    def _impossible(self, stage, s):
+        d = self.design
+        if not 1 <= stage <= d.stages:
+            return f"stage must lie between 1 and {d.stages}, got {stage}"
+        lo, hi = self.reachable[stage - 1]
+        if not lo <= s <= hi:
+            return (f"the trial cannot be at stage {stage} with {s} responses under design {d.label()}: "
+                    f"totals from {lo} to {hi} can reach it, got {s}")
+        a, b = d.futility[stage - 1], d.upper(stage - 1)
+        return (f"the trial does not stop after stage {stage} with {s} responses under design {d.label()} "
+                f"(it continues while {a} < S <= {b}), got stage {stage}")
+
+    def summarise(self, prob):
+        """Operating characteristics from outcome probabilities ``prob`` (stage-wise order).
+
+        Returns a dict: ``reject`` (P(promising)), ``futility`` and ``efficacy``
+        (per stage ``1..J``: probability of stopping there for that reason; the
+        last stage counts its not-promising and promising outcomes),
+        ``stop`` (``P(N = N_j)``), ``en`` (``sum_j N_j P(N = N_j)``),
+        ``final_fail`` and ``final_success``.  Each is a compensated sum of
+        non-negative terms (:func:`math.fsum`), never one minus another.
+        """
+        J = self.design.stages
+        prob = np.asarray(prob, dtype=float)
+        fut = [[] for _ in range(J)]
+        eff = [[] for _ in range(J)]
+        for i, k in enumerate(self.kind):
+            j = self.stage[i] - 1
+            (eff if self.promising[i] else fut)[j].append(prob[i])
+        futility = [min(math.fsum(v), 1.0) for v in fut]
+        efficacy = [min(math.fsum(v), 1.0) for v in eff]
+        stop = [min(math.fsum(fut[j] + eff[j]), 1.0) for j in range(J)]
+        reject = min(math.fsum(prob[self.promising]), 1.0)
+        en = math.fsum(n * q for n, q in zip(self.design.n, stop))
+        return {"reject": reject, "futility": futility, "efficacy": efficacy, "stop": stop, "en": en,
+                "final_fail": futility[-1], "final_success": efficacy[-1]}
+
+    # -- tails on the stage-wise order ---------------------------------------------------------------
+
+    @staticmethod
+    def tail_at_least(prob, t, midp=False):
+        """``P(T >= t)``, or the mid-p ``P(T > t) + P(T = t) / 2``."""
+        if midp:
+            return math.fsum(prob[t + 1:]) + 0.5 * prob[t]
+        return math.fsum(prob[t:])
+
+    @staticmethod
+    def tail_at_most(prob, t, midp=False):
+        """``P(T <= t)``, or the mid-p ``P(T < t) + P(T = t) / 2``."""
+        if midp:
+            return math.fsum(prob[:t]) + 0.5 * prob[t]
+        return math.fsum(prob[:t + 1])
+
+    # -- exact path counts ---------------------------------------------------------------------------
+
+    def path_count(self, stage, s, first_responds=False):
+        """Number of response sequences that reach the look after ``stage`` with ``S = s`` (exact int).
+
+        With ``first_responds`` only the sequences whose first patient responded
+        are counted.  Both are polynomial coefficients independent of ``p``:
+        ``P_p(reach (j, s)) = count * p^s (1 - p)^(N_j - s)``.
+        """
+        d = self.design
+        N1 = d.n[0]
+        if first_responds:
+            row = {v: (math.comb(N1 - 1, v - 1) if v >= 1 else 0) for v in range(N1 + 1)}
+        else:
+            row = {v: math.comb(N1, v) for v in range(N1 + 1)}
+        sizes = d.stage_sizes
+        for j in range(1, stage):
+            lo, hi = d.continuation(j - 1)
+            m = sizes[j]
+            if j == stage - 1:
+                # the last step needs one entry only: O(N) big-integer products instead of O(N^2)
+                return sum(row.get(k, 0) * math.comb(m, s - k) for k in range(max(lo, s - m), min(hi, s) + 1))
+            new = {}
+            for k in range(lo, hi + 1):
+                c = row.get(k, 0)
+                if c:
+                    for x in range(m + 1):
+                        new[k + x] = new.get(k + x, 0) + c * math.comb(m, x)
+            row = new
+        return row.get(s, 0)
