@@ -11,13 +11,16 @@ All probabilities are exact binomial sums in double precision.
 """
 
 import math
+from dataclasses import dataclass
+from typing import Tuple
 
 import numpy as np
 
-from ..numerics import _binomial as K
 from .._validation import (N_LIMIT, check_int, check_probability, check_rate, check_rates_ordered,
                            check_single_stage, check_two_stage)
-from ..results import OperatingCharacteristics, SingleStageDesign, TwoStageDesign
+from ..results import OperatingCharacteristics, SingleStageDesign, TwoStageDesign, _frame, _plain
+from .design import Design
+from .samplespace import SampleSpace
 
 
 class NoFeasibleDesignError(ValueError):
@@ -69,6 +72,111 @@ def _grid(p):
     return np.array([check_rate("p", v, closed=True) for v in values])
 
 
+@dataclass(frozen=True)
+class DesignOC:
+    """Exact operating characteristics of any design over a grid of response rates.
+
+    Attributes
+    ----------
+    design : Design
+    p : tuple of float
+    reject : tuple of float
+        ``P_p(the design declares the drug promising)``.
+    en : tuple of float
+        Expected number of patients, ``sum_j N_j P_p(N = N_j)``.
+    stop : tuple of tuple of float
+        For each p, ``P_p(N = N_j)`` for ``j = 1..J``: the distribution of the
+        sample size (the trial ends after stage ``j``).
+    futility, efficacy : tuple of tuple of float
+        For each p and stage, the probability of ending there not promising
+        (``S_j <= a_j``) and promising (``S_j > b_j``); at the last stage,
+        ``S_J <= r`` and ``S_J > r``.
+    """
+
+    design: Design
+    p: Tuple[float, ...]
+    reject: Tuple[float, ...]
+    en: Tuple[float, ...]
+    stop: Tuple[Tuple[float, ...], ...]
+    futility: Tuple[Tuple[float, ...], ...]
+    efficacy: Tuple[Tuple[float, ...], ...]
+
+    @property
+    def final_fail(self):
+        return tuple(f[-1] for f in self.futility)
+
+    @property
+    def final_success(self):
+        return tuple(e[-1] for e in self.efficacy)
+
+    def columns(self):
+        """Column names of :meth:`rows`: p, reject, en, then per stage the stops that can happen."""
+        d = self.design
+        cols = ["p", "reject", "en"]
+        for j in range(d.stages - 1):
+            if d.futility[j] >= 0:
+                cols.append(f"stop{j + 1}_futility")
+            if d.efficacy[j] is not None:
+                cols.append(f"stop{j + 1}_efficacy")
+        return cols
+
+    def rows(self):
+        out = []
+        for i, p in enumerate(self.p):
+            row = {"p": p, "reject": self.reject[i], "en": self.en[i]}
+            for j in range(self.design.stages - 1):
+                row[f"stop{j + 1}_futility"] = self.futility[i][j]
+                row[f"stop{j + 1}_efficacy"] = self.efficacy[i][j]
+            out.append({c: row[c] for c in self.columns()})
+        return out
+
+    def to_dict(self):
+        d = self.design.to_dict()
+        return _plain({"design": d["label"], "stages": self.design.stages, "n": d["n"], "futility_bounds": d["futility"],
+                       "efficacy_bounds": d["efficacy"], "rule": d["rule"], "p": self.p, "reject": self.reject,
+                       "en": self.en, "sample_size_distribution": self.stop, "stop_futility": self.futility,
+                       "stop_efficacy": self.efficacy})
+
+    def to_frame(self):
+        return _frame(self.rows(), self.columns())
+
+
+def design_oc(design, p):
+    """Exact operating characteristics of any design at each response rate in ``p``.
+
+    Sums of the outcome probabilities of the design's sample space
+    (:class:`phase2design.engine.samplespace.SampleSpace`):
+
+    .. math::
+
+        P_p(\\text{promising}) = \\sum_{j<J} P_p(S_j > b_j \\text{ at } j) + P_p(S_J > r),
+        \\qquad EN = N_1 + \\sum_{j \\ge 2} (N_j - N_{j-1}) P_p(\\text{stage } j \\text{ is reached}).
+
+    Parameters
+    ----------
+    design : Design or text such as ``"0/6,2/17,5/29"`` (see :class:`Design`)
+    p : float or sequence of float in [0, 1]
+
+    Examples
+    --------
+    >>> oc = design_oc("0/6,2/17,5/29", [0.1, 0.3])
+    >>> [round(v, 4) for v in oc.reject]
+    [0.0469, 0.8016]
+    """
+    space = SampleSpace(design)
+    ps = _grid(p)
+    reject, en, stop, fut, eff = [], [], [], [], []
+    for v in ps:
+        o = space.summarise(space.probabilities(v))
+        reject.append(o["reject"])
+        en.append(o["en"])
+        stop.append(tuple(o["stop"]))
+        fut.append(tuple(o["futility"]))
+        eff.append(tuple(o["efficacy"]))
+    return DesignOC(design=space.design, p=tuple(ps.tolist()), reject=tuple(reject), en=tuple(en),
+                    stop=tuple(stop), futility=tuple(fut), efficacy=tuple(eff))
+
+
 def single_stage_oc(r, n, p):
     """Exact operating characteristics of the single-stage design ``r/n``.
 
@@ -91,14 +199,12 @@ def single_stage_oc(r, n, p):
     0.5
     """
     r, n = check_single_stage(r, n)
-    ps = _grid(p)
-    m = K._single_oc(r, n, ps)
-    zeros = tuple(0.0 for _ in ps)
+    oc = design_oc(Design.single(r, n), p)
+    zeros = tuple(0.0 for _ in oc.p)
     return OperatingCharacteristics(
-        design="single-stage", label=f"{r}/{n}", p=tuple(ps.tolist()), reject=tuple(m[:, 0].tolist()),
-        pet=zeros, en=tuple(float(n) for _ in ps), stop_stage1=zeros,
-        continue_fail=tuple(m[:, 1].tolist()), continue_success=tuple(m[:, 0].tolist()),
-        rule=SingleStageDesign(r, n, 0.0, 0.0, 0.0, 0.0).rule())
+        design="single-stage", label=oc.design.label(), p=oc.p, reject=oc.reject, pet=zeros,
+        en=tuple(float(n) for _ in oc.p), stop_stage1=zeros, continue_fail=oc.final_fail,
+        continue_success=oc.reject, rule=oc.design.rule())
 
 
 def two_stage_oc(r1, n1, r, n, p):
@@ -124,13 +230,11 @@ def two_stage_oc(r1, n1, r, n, p):
     [0.7361, 0.1493]
     """
     r1, n1, r, n = check_two_stage(r1, n1, r, n)
-    ps = _grid(p)
-    m = K._twostage_oc(r1, n1, r, n, ps)
-    d = TwoStageDesign(r1, n1, r, n, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    oc = design_oc(Design.simon(r1, n1, r, n), p)
+    pet = tuple(stop[0] for stop in oc.stop)
     return OperatingCharacteristics(
-        design="two-stage", label=d.label(), p=tuple(ps.tolist()), reject=tuple(m[:, 0].tolist()),
-        pet=tuple(m[:, 1].tolist()), en=tuple(m[:, 4].tolist()), stop_stage1=tuple(m[:, 1].tolist()),
-        continue_fail=tuple(m[:, 2].tolist()), continue_success=tuple(m[:, 3].tolist()), rule=d.rule())
+        design="two-stage", label=oc.design.label(), p=oc.p, reject=oc.reject, pet=pet, en=oc.en,
+        stop_stage1=pet, continue_fail=oc.final_fail, continue_success=oc.final_success, rule=oc.design.rule())
 
 
 def two_stage_design(r1, n1, r, n, p0, p1, *, alpha=None, beta=None, kind="", q_low=None, q_high=None):
@@ -148,17 +252,18 @@ def two_stage_design(r1, n1, r, n, p0, p1, *, alpha=None, beta=None, kind="", q_
 
 
 def _two_stage(r1, n1, r, n, p0, p1, alpha, beta, kind="", q_low=None, q_high=None):
-    m = K._twostage_oc(r1, n1, r, n, np.array([p0, p1]))
+    space = SampleSpace(Design.simon(int(r1), int(n1), int(r), int(n)))
+    h0 = space.summarise(space.probabilities(p0))
+    h1 = space.summarise(space.probabilities(p1))
     return TwoStageDesign(
         r1=int(r1), n1=int(n1), r=int(r), n=int(n), p0=p0, p1=p1,
-        attained_alpha=float(m[0, 0]), power=float(m[1, 0]),
-        en0=float(m[0, 4]), pet0=float(m[0, 1]), en1=float(m[1, 4]), pet1=float(m[1, 1]),
-        alpha=alpha, beta=beta, kind=kind, q_low=q_low, q_high=q_high)
+        attained_alpha=h0["reject"], power=h1["reject"], en0=h0["en"], pet0=h0["stop"][0],
+        en1=h1["en"], pet1=h1["stop"][0], alpha=alpha, beta=beta, kind=kind, q_low=q_low, q_high=q_high)
 
 
 def single_stage_design_oc(r, n, p0, p1):
     """The single-stage design ``r/n`` with its exact type I error and power."""
     r, n = check_single_stage(r, n)
     p0, p1 = check_rates_ordered(p0, p1)
-    (a, _), (pw, _) = K._single_oc(r, n, np.array([p0, p1]))
-    return SingleStageDesign(r=r, n=n, p0=p0, p1=p1, attained_alpha=float(a), power=float(pw))
+    a, pw = design_oc(Design.single(r, n), [p0, p1]).reject
+    return SingleStageDesign(r=r, n=n, p0=p0, p1=p1, attained_alpha=a, power=pw)

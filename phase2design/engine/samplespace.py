@@ -76,21 +76,36 @@ class SampleSpace:
         self._hi = np.array([c[1] for c in cont], dtype=np.int64)
         self.reachable = d.reachable()
         low, high = zip(*self.reachable)
-        stage, s, kind = [], [], []
+        # Outcomes come in contiguous blocks, lowest first: futility stops of stages 1..J-1, the last
+        # stage's not-promising then promising totals, efficacy stops of stages J-1..1.
+        blocks = []  # (stage 1-based, first s, last s, kind)
         for j in range(J - 1):
-            for v in range(low[j], min(d.futility[j], high[j]) + 1):
-                stage.append(j + 1), s.append(v), kind.append(FUTILITY)
-        for v in range(low[J - 1], high[J - 1] + 1):
-            stage.append(J), s.append(v), kind.append(FINAL)
+            blocks.append((j + 1, low[j], min(d.futility[j], high[j]), FUTILITY))
+        blocks.append((J, low[J - 1], min(d.r, high[J - 1]), FINAL))
+        blocks.append((J, max(d.r + 1, low[J - 1]), high[J - 1], FINAL))
         for j in range(J - 2, -1, -1):
             if d.efficacy[j] is not None:
-                for v in range(max(d.efficacy[j] + 1, low[j]), high[j] + 1):
-                    stage.append(j + 1), s.append(v), kind.append(EFFICACY)
-        self.stage = np.array(stage, dtype=np.int64)
-        self.s = np.array(s, dtype=np.int64)
+                blocks.append((j + 1, max(d.efficacy[j] + 1, low[j]), high[j], EFFICACY))
+        stage, s, kind = [], [], []
+        self._slices = []  # (stage, promising, slice) per non-empty block
+        start = 0
+        for j, first, last, k in blocks:
+            if last < first:
+                continue
+            size = last - first + 1
+            stage.append(np.full(size, j, dtype=np.int64))
+            s.append(np.arange(first, last + 1, dtype=np.int64))
+            kind.extend([k] * size)
+            promising = k == EFFICACY or (k == FINAL and first > d.r)
+            self._slices.append((j, promising, slice(start, start + size)))
+            start += size
+        self.stage = np.concatenate(stage)
+        self.s = np.concatenate(s)
         self.kind = tuple(kind)
-        self.promising = np.array([k == EFFICACY or (k == FINAL and v > d.r) for k, v in zip(kind, s)])
-        self._rank = {(int(j), int(v)): i for i, (j, v) in enumerate(zip(stage, s))}
+        self.promising = np.zeros(start, dtype=bool)
+        for _, promising, sl in self._slices:
+            self.promising[sl] = promising
+        self._rank = None
 
     def __len__(self):
         return len(self.kind)
@@ -118,6 +133,8 @@ class SampleSpace:
 
     def rank(self, stage, s):
         """Position of outcome ``(stage, s)`` in the stage-wise order; ValueError if it cannot occur."""
+        if self._rank is None:
+            self._rank = {(int(j), int(v)): i for i, (j, v) in enumerate(zip(self.stage, self.s))}
         key = (int(stage), int(s))
         if key not in self._rank:
             raise ValueError(self._impossible(stage, s))
@@ -141,7 +158,7 @@ class SampleSpace:
         Returns a dict: ``reject`` (P(promising)), ``futility`` and ``efficacy``
         (per stage ``1..J``: probability of stopping there for that reason; the
         last stage counts its not-promising and promising outcomes),
-        ``stop`` (``P(N = N_j)``), ``en`` (``sum_j N_j P(N = N_j)``),
+        ``stop`` (``P(N = N_j)``), ``en`` (the expected number of patients),
         ``final_fail`` and ``final_success``.  Each is a compensated sum of
         non-negative terms (:func:`math.fsum`), never one minus another.
         """
@@ -149,14 +166,18 @@ class SampleSpace:
         prob = np.asarray(prob, dtype=float)
         fut = [[] for _ in range(J)]
         eff = [[] for _ in range(J)]
-        for i, k in enumerate(self.kind):
-            j = self.stage[i] - 1
-            (eff if self.promising[i] else fut)[j].append(prob[i])
+        for j, promising, sl in self._slices:
+            (eff if promising else fut)[j - 1].append(math.fsum(prob[sl]))
         futility = [min(math.fsum(v), 1.0) for v in fut]
         efficacy = [min(math.fsum(v), 1.0) for v in eff]
         stop = [min(math.fsum(fut[j] + eff[j]), 1.0) for j in range(J)]
-        reject = min(math.fsum(prob[self.promising]), 1.0)
-        en = math.fsum(n * q for n, q in zip(self.design.n, stop))
+        reject = min(math.fsum(v for e in eff for v in e), 1.0)
+        # EN = N_1 + sum_j n_j P(stage j reached), each P(reached) a sum of its own outcomes: never 1 - x,
+        # and N_1 <= EN <= N_J however the sums round
+        sizes = self.design.stage_sizes
+        en = float(sizes[0])
+        for j in range(1, J):
+            en += sizes[j] * min(math.fsum(v for k in range(j, J) for v in fut[k] + eff[k]), 1.0)
         return {"reject": reject, "futility": futility, "efficacy": efficacy, "stop": stop, "en": en,
                 "final_fail": futility[-1], "final_success": efficacy[-1]}
 
