@@ -60,12 +60,13 @@ Simon R (1989). Optimal two-stage designs for phase II clinical trials.
 Controlled Clinical Trials 10:1-10.
 """
 
+import math
 import numbers
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional, Tuple
 
-from ._validation import check_beta_parameter, check_int, check_prior, check_probability, check_rate, is_count, parse_design
+from ._validation import check_beta_parameter, check_int, check_prior, check_probability, check_rate, is_count
 from .results import _frame, _plain
 
 __all__ = ["pilot_posterior", "predictive_oc", "assurance", "plan_followup", "PredictiveOC", "CandidateRate",
@@ -241,19 +242,15 @@ def predictive_oc(design, a, b):
     >>> round(oc.assurance, 4), round(oc.pet, 4)
     (0.7589, 0.1752)
     """
-    from .numerics import _betabinomial as PK
+    from .engine.design import Design
+    from .engine.samplespace import SampleSpace
 
-    kind, vals = parse_design(design)
+    d = Design.parse(design)
     a, b = _check_beta_params(a, b)
-    if kind == "single":
-        r, n = vals
-        rej, acc = PK._predictive_single(r, n, a, b)
-        return PredictiveOC(design=f"{r}/{n}", kind="single-stage", a=a, b=b, assurance=float(rej), pet=0.0,
-                            expected_n=float(n), continue_fail=float(acc))
-    r1, n1, r, n = vals
-    m = PK._predictive_twostage(r1, n1, r, n, a, b)
-    return PredictiveOC(design=f"{r1}/{n1}, {r}/{n}", kind="two-stage", a=a, b=b, assurance=float(m[0]),
-                        pet=float(m[1]), expected_n=float(m[4]), continue_fail=float(m[2]))
+    space = SampleSpace(d)
+    o = space.summarise(space.predictive_probabilities(a, b))
+    return PredictiveOC(design=d.label(), kind=d.family, a=a, b=b, assurance=o["reject"],
+                        pet=math.fsum(o["stop"][:-1]), expected_n=o["en"], continue_fail=o["final_fail"])
 
 
 def assurance(design, a, b):

@@ -66,6 +66,9 @@ from typing import Optional
 
 import numpy as np
 
+from .engine.design import Design
+from .engine.inference import stagewise_estimates, umvue
+from .engine.samplespace import SampleSpace
 from ._validation import (N_LIMIT, check_int, check_probability, check_rate,
                           check_two_stage, exact_decimal)
 
@@ -79,88 +82,11 @@ __all__ = [
 
 ORDERING = "stage-wise (Koyama & Chen 2008)"
 
-#: Brent's method tolerances: the roots are interior points of (0, 1), so the
-#: relative tolerance governs; the absolute one only guards against p -> 0.
-_XTOL = 1e-300
-_RTOL = 4.0 * np.finfo(float).eps
 
 
-# ---------------------------------------------------------------------------
-# Distribution of the stage-wise statistic
-# ---------------------------------------------------------------------------
-
-def _dist(r1, n1, n2, p):
-    """(pmf, P(T >= t), P(T <= t)) on t = 0..n1+n2 at response rate p."""
-    from .engine._stagewise_kernel import _stagewise_dist
-
-    return _stagewise_dist(int(r1), int(n1), int(n2), float(p))
-
-
-def _upper(r1, n1, n2, t, p, midp):
-    """P(T >= t), or the mid-p upper tail P(T > t) + P(T = t) / 2."""
-    pmf, ge, _ = _dist(r1, n1, n2, p)
-    if not midp:
-        return ge[t]
-    above = ge[t + 1] if t < n1 + n2 else 0.0
-    return above + 0.5 * pmf[t]
-
-
-def _lower(r1, n1, n2, t, p, midp):
-    """P(T <= t), or the mid-p lower tail P(T < t) + P(T = t) / 2."""
-    pmf, _, le = _dist(r1, n1, n2, p)
-    if not midp:
-        return le[t]
-    below = le[t - 1] if t > 0 else 0.0
-    return below + 0.5 * pmf[t]
-
-
-def _root_increasing(func, target):
-    """The p in [0, 1] with func(p) = target, func continuous and nondecreasing.
-
-    Returns 0 if func(0) >= target and 1 if func(1) <= target.
-    """
-    from scipy.optimize import brentq
-
-    if func(0.0) >= target:
-        return 0.0
-    if func(1.0) <= target:
-        return 1.0
-    return float(brentq(lambda p: func(p) - target, 0.0, 1.0,
-                        xtol=_XTOL, rtol=_RTOL, maxiter=500))
-
-
-def _lower_limit(r1, n1, n2, t, tail, midp):
-    """p_L with P_{p_L}(T >= t) = tail (mid-p: P(T > t) + P(T = t)/2 = tail); 0 for t = 0."""
-    if t == 0:
-        return 0.0
-    return _root_increasing(lambda p: _upper(r1, n1, n2, t, p, midp), tail)
-
-
-def _upper_limit(r1, n1, n2, t, tail, midp):
-    """p_U with P_{p_U}(T <= t) = tail (mid-p: P(T < t) + P(T = t)/2 = tail); 1 for t = n1 + n2."""
-    if t == n1 + n2:
-        return 1.0
-    # P(T <= t) decreases in p; solve -P(T <= t) = -tail.
-    return _root_increasing(lambda p: -_lower(r1, n1, n2, t, p, midp), -tail)
-
-
-# ---------------------------------------------------------------------------
-# UMVUE (Jung & Kim 2004)
-# ---------------------------------------------------------------------------
-
-def _umvue_exact(r1, n1, n2, stage, t):
-    """The UMVUE as an exact Fraction (no validation)."""
-    if stage == 1:
-        return Fraction(t, n1)
-    lo = max(r1 + 1, t - n2)
-    hi = min(n1, t)
-    num = 0
-    den = 0
-    for x1 in range(lo, hi + 1):
-        c2 = math.comb(n2, t - x1)
-        num += math.comb(n1 - 1, x1 - 1) * c2
-        den += math.comb(n1, x1) * c2
-    return Fraction(num, den)
+def _space(r1, n1, n2):
+    """The sample space r1/n1 then n2 patients; the final bound plays no part in the ordering."""
+    return SampleSpace(Design.simon(r1, n1, r1, n1 + n2))
 
 
 # ---------------------------------------------------------------------------
@@ -248,8 +174,7 @@ def two_stage_umvue(r1, n1, n2, x1, x2=None, *, exact=False):
     """
     r1, n1, n2 = _check_stage_sizes(r1, n1, n2)
     x1, x2, stage, t = _check_data(r1, n1, n2, x1, x2)
-    value = _umvue_exact(r1, n1, n2, stage, t)
-    return value if exact else float(value)
+    return umvue(_space(r1, n1, n2), stage, t, exact=exact)
 
 
 # ---------------------------------------------------------------------------
@@ -349,26 +274,13 @@ def _plain(d):
 
 def _infer(r1, n1, n2, x1, x2, stage, t, p0, level):
     """Validated inputs -> StagewiseInference."""
-    tail = (1.0 - level) / 2.0
-    pvalue = pvalue_midp = None
-    if p0 is not None:
-        pvalue = float(min(_upper(r1, n1, n2, t, p0, False), 1.0))
-        pvalue_midp = float(_upper(r1, n1, n2, t, p0, True))
+    est = stagewise_estimates(None, stage, t, p0, level, space=_space(r1, n1, n2))
     naive = (x1 / n1) if stage == 1 else (x1 + x2) / (n1 + n2)
+    keys = ("umvue", "median_unbiased", "median_unbiased_midp", "pvalue", "pvalue_midp", "ci_lower",
+            "ci_upper", "ci_midp_lower", "ci_midp_upper")
     return StagewiseInference(
-        r1=r1, n1=n1, n2=n2, x1=x1, x2=x2, stage=stage, t=t, p0=p0,
-        confidence_level=level,
-        naive_estimate=float(naive),
-        umvue=float(_umvue_exact(r1, n1, n2, stage, t)),
-        median_unbiased=_lower_limit(r1, n1, n2, t, 0.5, False),
-        median_unbiased_midp=_lower_limit(r1, n1, n2, t, 0.5, True),
-        pvalue=pvalue,
-        pvalue_midp=pvalue_midp,
-        ci_lower=_lower_limit(r1, n1, n2, t, tail, False),
-        ci_upper=_upper_limit(r1, n1, n2, t, tail, False),
-        ci_midp_lower=_lower_limit(r1, n1, n2, t, tail, True),
-        ci_midp_upper=_upper_limit(r1, n1, n2, t, tail, True),
-    )
+        r1=r1, n1=n1, n2=n2, x1=x1, x2=x2, stage=stage, t=t, p0=p0, confidence_level=level,
+        naive_estimate=float(naive), **{k: est[k] for k in keys})
 
 
 def stagewise_inference(r1, n1, n2, x1, x2=None, p0=None, confidence_level=0.95):

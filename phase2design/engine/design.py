@@ -37,7 +37,7 @@ import json
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-from .._validation import N_LIMIT, check_int, is_count
+from .._validation import N_LIMIT, check_int, check_single_stage, check_two_stage, is_count
 
 __all__ = ["Design"]
 
@@ -121,16 +121,13 @@ class Design:
     @classmethod
     def single(cls, r, n):
         """The single-stage design ``r/n``: promising if more than ``r`` of ``n`` respond."""
+        r, n = check_single_stage(r, n)
         return cls((n,), (r,), (None,))
 
     @classmethod
     def simon(cls, r1, n1, r, n):
         """Simon's ``r1/n1, r/n``: stop if ``X1 <= r1``; promising if ``X1 + X2 > r``."""
-        if isinstance(n1, int) and isinstance(n, int) and not isinstance(n1, bool) and n1 >= n:
-            raise ValueError(f"n1 must be smaller than n (stage 2 needs at least one patient), got n1={n1}, "
-                             f"n={n}")
-        if isinstance(r1, int) and isinstance(r, int) and r < r1:
-            raise ValueError(f"r must be at least r1, got r1={r1}, r={r}")
+        r1, n1, r, n = check_two_stage(r1, n1, r, n)
         return cls((n1, n), (r1, r), (None, None))
 
     @classmethod
@@ -191,6 +188,8 @@ class Design:
         for j in range(1, len(ns)):
             if ns[j] <= ns[j - 1]:
                 raise _bad(design, f"sizes must be cumulative and increasing (N{j}={ns[j - 1]}, N{j + 1}={ns[j]})")
+        if len(ns) == 1:
+            return cls.single(fut[0], ns[0])
         if len(ns) == 2 and eff[0] is None:
             return cls.simon(fut[0], ns[0], fut[1], ns[1])
         return cls(tuple(ns), tuple(fut), tuple(eff))

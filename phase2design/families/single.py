@@ -10,7 +10,8 @@ from fractions import Fraction
 import numpy as np
 
 from .._validation import N_LIMIT, check_choice, check_int, check_rate, check_rates_ordered, exact_decimal
-from ..engine.oc import NoFeasibleDesignError, _approx_single_n, _check_errors, _check_nmax
+from ..engine.design import Design
+from ..engine.oc import NoFeasibleDesignError, design_oc, _approx_single_n, _check_errors, _check_nmax
 from ..numerics import _binomial as B
 from ..results import CutoffTable, SingleStageDesign, SingleStageResult
 from . import _search_kernels as S
@@ -126,7 +127,7 @@ def _single_rows(nlo, nhi, p0, p1, alpha, beta, rounded, want):
                 r += 1
             if _exact_sf(r, n, fp1) < 1 - fbeta:
                 continue
-            a, pw = B._single_oc(r, n, np.array([p0, p1]))[:, 0]
+            a, pw = design_oc(Design.single(r, n), [p0, p1]).reject
         out.append((n, r, a, pw))
         if len(out) == want:
             break
