@@ -77,17 +77,6 @@ DEFAULT_LEVELS = (0.8, 0.9)
 
 
 
-def _designs_module():
-    from types import SimpleNamespace
-
-    from .engine.oc import _check_errors
-    from .families.simon import simon_design
-    from .families.single import single_stage_design
-
-    return SimpleNamespace(_check_errors=_check_errors, simon_design=simon_design,
-                           single_stage_design=single_stage_design)
-
-
 class NoCandidateRateError(ValueError):
     """The pilot supports no default p1 above p0 (the CLI exits with 1; give p1 explicitly)."""
 
@@ -532,10 +521,11 @@ def plan_followup(pilot, p0, alpha, beta, *, p1=None, prior="jeffreys", pilot_we
 
     from .intervals import proportion_ci
 
-    d = _designs_module()
+    from .engine.oc import _check_errors
+
     x, n = _check_pilot(pilot)
     p0 = check_rate("p0", p0)
-    alpha, beta = d._check_errors(alpha, beta)
+    alpha, beta = _check_errors(alpha, beta)
     a, b = check_prior(prior)
     w = _check_weight(pilot_weight)
     plausibility = check_probability("plausibility", plausibility)
@@ -602,24 +592,23 @@ def plan_followup(pilot, p0, alpha, beta, *, p1=None, prior="jeffreys", pilot_we
             warnings.append(f"p1 = {c.p1:.10g} is implausible given the pilot: P(p >= {c.p1:.10g} | pilot) = "
                             f"{c.posterior_prob_at_least:.3f} < {plausibility:.10g}; designs powered for it are "
                             f"likely to miss a drug with a lower rate (see their assurance)")
-        designs.extend(_designs_for(d, p0, c.p1, alpha, beta, pa, pb))
+        designs.extend(_designs_for(p0, c.p1, alpha, beta, pa, pb))
     return FollowupPlan(
         pilot_x=x, pilot_n=n, p0=p0, alpha=alpha, beta=beta, prior=(a, b), pilot_weight=w, posterior=(pa, pb),
         posterior_prob_above_p0=prob_at_least(p0), plausibility=plausibility, candidate_rule=rule,
         candidates=tuple(candidates), designs=tuple(designs), warnings=tuple(warnings))
 
 
-def _designs_for(d, p0, p1, alpha, beta, pa, pb):
-    single = d.single_stage_design(p0, p1, alpha, beta).design
-    simon = d.simon_design(p0, p1, alpha, beta)
+def _designs_for(p0, p1, alpha, beta, pa, pb):
+    """Every registered family's proposals for p1, each with its assurance under Beta(pa, pb)."""
+    from .families.base import families
+
     out = []
-    oc = predictive_oc((single.r, single.n), pa, pb)
-    out.append(PlannedDesign(p1=p1, kind="single-stage", r1=None, n1=None, r=single.r, n=single.n,
-                             en0=float(single.n), pet0=0.0, attained_alpha=single.attained_alpha,
-                             power=single.power, assurance=oc.assurance, expected_n=oc.expected_n, pet=oc.pet))
-    for kind, t in (("optimal", simon.optimal), ("minimax", simon.minimax)):
-        oc = predictive_oc((t.r1, t.n1, t.r, t.n), pa, pb)
-        out.append(PlannedDesign(p1=p1, kind=kind, r1=t.r1, n1=t.n1, r=t.r, n=t.n, en0=t.en0, pet0=t.pet0,
-                                 attained_alpha=t.attained_alpha, power=t.power, assurance=oc.assurance,
-                                 expected_n=oc.expected_n, pet=oc.pet))
+    for family in families():
+        for prop in family.propose(p0, p1, alpha, beta):
+            t = prop.result
+            oc = predictive_oc(prop.design, pa, pb)
+            out.append(PlannedDesign(p1=p1, kind=prop.kind, r1=getattr(t, "r1", None), n1=getattr(t, "n1", None),
+                                     r=t.r, n=t.n, en0=t.en0, pet0=t.pet0, attained_alpha=t.attained_alpha,
+                                     power=t.power, assurance=oc.assurance, expected_n=oc.expected_n, pet=oc.pet))
     return out

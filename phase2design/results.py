@@ -75,6 +75,18 @@ class SingleStageDesign:
         """A'Hern's tabulated number: the fewest responses that declare the drug promising."""
         return self.r + 1
 
+    # A single stage never stops early: the attributes every family's design carries.
+    en0 = en1 = property(lambda self: float(self.n))
+    pet0 = pet1 = property(lambda self: 0.0)
+    q_low = q_high = None
+
+    @property
+    def design(self):
+        """The :class:`~phase2design.engine.design.Design` ``r/n``."""
+        from .engine.design import Design
+
+        return Design.single(self.r, self.n)
+
     def rule(self):
         """The decision rule in words."""
         return (f"treat {_patients(self.n)}; declare the drug promising (reject H0) if "
@@ -144,6 +156,13 @@ class TwoStageDesign:
     @property
     def n2(self):
         return self.n - self.n1
+
+    @property
+    def design(self):
+        """The :class:`~phase2design.engine.design.Design` ``r1/n1, r/n``."""
+        from .engine.design import Design
+
+        return Design.simon(self.r1, self.n1, self.r, self.n)
 
     def label(self):
         return f"{self.r1}/{self.n1}, {self.r}/{self.n}"

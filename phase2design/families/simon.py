@@ -14,6 +14,7 @@ from ..engine.oc import NoFeasibleDesignError, _approx_single_n, _check_errors, 
 from ..numerics import _binomial as B
 from ..results import SimonResult
 from . import _search_kernels as S
+from .base import Family, Proposal
 from .single import _smallest_n_ump
 
 
@@ -269,3 +270,29 @@ def _check_range(name, value, lo, hi):
     if a > b:
         raise ValueError(f"{name} must have low <= high, got {value!r}")
     return a, b
+
+
+class SimonFamily(Family):
+    """Simon's (1989) optimal (minimum EN0) and minimax (minimum n) two-stage designs."""
+
+    name = "simon"
+    title = "Simon two-stage (optimal and minimax)"
+    kinds = ("optimal", "minimax")
+    method = ("an exhaustive exact search over all two-stage designs r1/n1, r/n with type I error at most alpha "
+              "and power at least 1 - beta: the optimal design minimises the expected sample size under H0, the "
+              "minimax design the maximum sample size (Simon 1989); admissible designs minimise "
+              "q n + (1 - q) EN0 for some q (Jung et al. 2004)")
+
+    def search(self, p0, p1, alpha, beta, *, nmax=None, progress=None):
+        return simon_design(p0, p1, alpha, beta, nmax=nmax, progress=progress)
+
+    def proposals(self, result, *, admissible=False):
+        out = [Proposal(self.name, "optimal", result.optimal), Proposal(self.name, "minimax", result.minimax)]
+        if admissible:
+            ends = {result.optimal.design, result.minimax.design}
+            out.extend(Proposal(self.name, "admissible", d) for d in result.admissible if d.design not in ends)
+        return out
+
+    def cost(self, p0, p1, alpha, beta):
+        n = super().cost(p0, p1, alpha, beta)
+        return n * n

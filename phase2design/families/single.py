@@ -15,6 +15,7 @@ from ..engine.oc import NoFeasibleDesignError, design_oc, _approx_single_n, _che
 from ..numerics import _binomial as B
 from ..results import CutoffTable, SingleStageDesign, SingleStageResult
 from . import _search_kernels as S
+from .base import Family, Proposal
 
 
 # ---------------------------------------------------------------------------
@@ -200,3 +201,20 @@ def _smallest_n_ump(p0, p1, alpha, beta, n_min=2):
         else:
             lo = mid + 1
     return max(lo, n_min)
+
+
+class SingleStageFamily(Family):
+    """A'Hern's (2001) exact single-stage design: the smallest n, then the cut-off meeting alpha."""
+
+    name = "single"
+    title = "single stage (A'Hern 2001)"
+    kinds = ("single-stage",)
+    method = ("the smallest sample size n, with the smallest cut-off r, for which the exact binomial test that "
+              "declares the drug promising if more than r of n respond has type I error at most alpha and power "
+              "at least 1 - beta (A'Hern 2001)")
+
+    def search(self, p0, p1, alpha, beta, *, nmax=None, progress=None):
+        return single_stage_design(p0, p1, alpha, beta, nmax=nmax)
+
+    def proposals(self, result, *, admissible=False):
+        return [Proposal(self.name, "single-stage", result.design)]

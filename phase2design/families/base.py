@@ -1,0 +1,115 @@
+"""What a design family is, and the one registry of families.
+
+A *family* is a way of choosing a design for given ``p0, p1, alpha, beta``:
+A'Hern's single-stage design, Simon's optimal and minimax two-stage designs,
+and so on.  Every consumer that offers "the designs for these inputs" (the
+``grid`` and ``plan`` commands, the report, the plots) loops over
+:func:`families` instead of naming a family, so a new family is one module
+that subclasses :class:`Family` and one line in :data:`BUILTIN`.
+
+A family answers :meth:`Family.propose` with a list of :class:`Proposal`: a
+kind (``"optimal"``, ``"minimax"``, ...) and a design object that carries its
+exact operating characteristics at ``p0`` and ``p1`` (attributes
+``attained_alpha``, ``power``, ``en0``, ``pet0``, ``en1``, ``pet1``, ``q_low``,
+``q_high``, a ``design`` property returning the
+:class:`~phase2design.engine.design.Design`, ``label()`` and ``rule()``).
+"""
+
+import importlib
+from dataclasses import dataclass
+
+__all__ = ["Family", "Proposal", "BUILTIN", "families", "get_family", "family_names", "register"]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One design a family proposes: its kind and the design with its exact OC at p0 and p1."""
+
+    family: str
+    kind: str
+    result: object
+
+    @property
+    def design(self):
+        return self.result.design
+
+
+class Family:
+    """Base class of a design family.  Subclasses set the attributes and implement :meth:`search`.
+
+    Attributes
+    ----------
+    name : str
+        Registry key and the CLI's ``--family`` value, e.g. ``"simon"``.
+    title : str
+        Human name, e.g. ``"Simon two-stage (optimal and minimax)"``.
+    kinds : tuple of str
+        Kinds :meth:`propose` returns by default, in order.
+    method : str
+        One sentence for a protocol: how the design is chosen, with the reference.
+    """
+
+    name = ""
+    title = ""
+    kinds = ()
+    method = ""
+
+    def search(self, p0, p1, alpha, beta, *, nmax=None, progress=None):
+        """The family's full search result (family-specific type); NoFeasibleDesignError if none."""
+        raise NotImplementedError
+
+    def proposals(self, result, *, admissible=False):
+        """The designs of ``result`` worth offering, as :class:`Proposal` objects (first the default)."""
+        raise NotImplementedError
+
+    def propose(self, p0, p1, alpha, beta, *, admissible=False, nmax=None, progress=None):
+        """Search and return the proposed designs (``admissible``: also every admissible compromise)."""
+        result = self.search(p0, p1, alpha, beta, nmax=nmax, progress=progress)
+        return self.proposals(result, admissible=admissible)
+
+    def cost(self, p0, p1, alpha, beta):
+        """A rough relative cost of :meth:`search`, used to schedule the slow scenarios of a grid first."""
+        from ..engine.oc import _approx_single_n
+
+        return _approx_single_n(p0, p1, alpha, beta)
+
+    def __repr__(self):
+        return f"<design family {self.name!r}: {self.title}>"
+
+
+#: The built-in families, in the order consumers show them: name -> "module:class".
+BUILTIN = {
+    "single": "phase2design.families.single:SingleStageFamily",
+    "simon": "phase2design.families.simon:SimonFamily",
+}
+
+_loaded = {}
+
+
+def register(name, target):
+    """Add a family: ``target`` is a :class:`Family` subclass or ``"module:Class"`` (loaded on first use)."""
+    if not isinstance(target, str):
+        target = f"{target.__module__}:{target.__qualname__}"
+    BUILTIN[name] = target
+    _loaded.pop(name, None)
+
+
+def get_family(name):
+    """The registered family called ``name``; ValueError naming the known ones otherwise."""
+    if name not in BUILTIN:
+        known = ", ".join(repr(k) for k in BUILTIN)
+        raise ValueError(f"family must be one of {known}, got {name!r}")
+    if name not in _loaded:
+        module, cls = BUILTIN[name].split(":")
+        _loaded[name] = getattr(importlib.import_module(module), cls)()
+    return _loaded[name]
+
+
+def family_names():
+    """Names of the registered families, in order."""
+    return tuple(BUILTIN)
+
+
+def families():
+    """Every registered family, in order."""
+    return [get_family(name) for name in BUILTIN]
