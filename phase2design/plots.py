@@ -91,14 +91,53 @@ def evaluation_text_plot(ev, width=40):
 
 
 def check_figure_path(path):
-    """A figure file name: .png, .svg or .pdf, in a directory that exists."""
+    """A figure file name: .png, .svg or .pdf, in a directory that exists, not a device or FIFO.
+
+    Returns the extension.  Symbolic links are written through (see
+    :mod:`phase2design._files`).
+    """
+    from ._files import check_output_path
+
     ext = os.path.splitext(str(path))[1].lower()
     if ext not in _FIG_EXTENSIONS:
         raise ValueError(f"plot file must end in {', '.join(_FIG_EXTENSIONS)}, got {str(path)!r}")
     folder = os.path.dirname(os.path.abspath(str(path)))
     if not os.path.isdir(folder):
         raise ValueError(f"plot file must be in an existing directory, got {str(path)!r}")
+    check_output_path(path)
     return ext
+
+
+#: Metadata that would make two renders of the same figure differ (dates) or depend on the matplotlib
+#: version; None removes the entry.
+_FIG_METADATA = {".png": {"Software": None}, ".svg": {"Date": None, "Creator": None},
+                 ".pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}}
+
+
+def save_figure(fig, path, dpi=150):
+    """Save ``fig`` to ``path`` (.png, .svg or .pdf): byte-identical across runs, replaced whole or not at all.
+
+    SVG clip-path and glyph ids are hashes salted with ``svg.hashsalt``
+    (random by default), and SVG and PDF record the time of rendering; both
+    are fixed here, so the same figure gives the same bytes, as PNG already
+    does.  The file is written through :func:`phase2design._files.atomic_write`:
+    a full disk leaves the previous file (and no 0-byte file) and raises
+    :class:`~phase2design._files.OutputWriteError` naming ``path``.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    path : str or path
+    dpi : float, default 150
+    """
+    import matplotlib
+
+    from ._files import atomic_write
+
+    ext = check_figure_path(path)
+    # the salt only has to be fixed, not secret: it seeds the ids of clip paths and glyph definitions
+    with matplotlib.rc_context({"svg.hashsalt": "phase2design"}), atomic_write(path, "wb") as fh:
+        fig.savefig(fh, format=ext[1:], dpi=dpi, metadata=_FIG_METADATA[ext])
 
 
 def plot_evaluation(ev, path=None):
@@ -140,7 +179,7 @@ def plot_evaluation(ev, path=None):
         ax.set_ylim(0, float(pmf.max()) * 1.35)
         ax.legend(fontsize=8, frameon=False, loc="upper right")
     if path is not None:
-        fig.savefig(path, dpi=150)
+        save_figure(fig, path)
     return fig
 
 
@@ -329,7 +368,7 @@ def plot_oc(designs, p=None, *, p0=None, p1=None, labels=None, title=None, path=
     if title:
         fig.suptitle(title, fontsize=11)
     if path is not None:
-        fig.savefig(path, dpi=150)
+        save_figure(fig, path)
     return fig
 
 
@@ -462,7 +501,7 @@ def plot_design_space(result, path=None):
                    fontsize=9)
     qax.tick_params(labelsize=9)
     if path is not None:
-        fig.savefig(path, dpi=150)
+        save_figure(fig, path)
     return fig
 
 
