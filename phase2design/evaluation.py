@@ -18,10 +18,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Optional, Tuple
 
+import numpy as np
+
 from .numerics import _binomial as K
 from ._validation import (check_choice, check_int, check_prior, check_probability, check_rate, exact_decimal,
                           parse_design)
-from .intervals import METHODS, ConfidenceInterval, binom_pvalue, posterior_prob_at_least, proportion_ci
+from .intervals import (EXACT_N_LIMIT, METHODS, ConfidenceInterval, _check_n, _unsigned, binom_pvalue,
+                        posterior_prob_at_least, proportion_ci)
 from .results import _plain
 
 
@@ -226,25 +229,29 @@ def evaluate(x, n, threshold, *, p0=None, design=None, confidence_level=(0.90, 0
     >>> ev.threshold.met, ev.threshold.responses_needed, ev.threshold.prob_at_most_x_fraction
     (False, 5, '130/512')
     """
-    n = check_int("n", n, minimum=1, maximum=10 ** 6)
+    n = _check_n(n, EXACT_N_LIMIT, "evaluate", "its exact tables hold every count 0..n")
     x = check_int("x", x, minimum=0)
     if x > n:
         raise ValueError(f"x must be at most n (responses cannot exceed patients), got x={x}, n={n}")
-    threshold = check_rate("threshold", threshold)
+    # -0.0 typed as "-0" is made 0.0 first, so that no message quotes "-0.0"
+    threshold = check_rate("threshold", _unsigned(threshold))
     levels = confidence_level if isinstance(confidence_level, (list, tuple)) else (confidence_level,)
     if not levels:
         raise ValueError("confidence_level must hold at least one level, got an empty sequence")
-    levels = tuple(check_probability("confidence_level", c) for c in levels)
+    levels = tuple(check_probability("confidence_level", _unsigned(c)) for c in levels)
     ci_method = check_choice("ci_method", ci_method, METHODS)
-    alpha = check_probability("alpha", alpha)
+    alpha = check_probability("alpha", _unsigned(alpha))
+    if isinstance(prior, (tuple, list)) and any(isinstance(v, float) and v == 0 for v in prior):
+        prior = type(prior)(_unsigned(v) for v in prior)
     prior = check_prior(prior)
     if p0 is not None:
-        p0 = check_rate("p0", p0)
+        p0 = check_rate("p0", _unsigned(p0))
     parsed = None if design is None else parse_design(design)
 
     intervals = tuple(proportion_ci(x, n, c, method=ci_method) for c in levels)
     t_exact = exact_decimal(threshold)
-    needed = next(k for k in range(n + 1) if Fraction(k, n) >= t_exact) if t_exact <= 1 else n + 1
+    # the smallest k with k / n >= t, exactly (one ceiling, not a loop over every count)
+    needed = math.ceil(t_exact * n) if t_exact <= 1 else n + 1
     at_most = _exact_tail(x, n, t_exact, lower=True) if n <= 1000 else None
     prob_le = float(at_most) if at_most is not None else binom_pvalue(x, n, threshold, "less")
     comparison = ThresholdComparison(
@@ -259,7 +266,8 @@ def evaluate(x, n, threshold, *, p0=None, design=None, confidence_level=(0.90, 0
         pvalue_vs_p0 = binom_pvalue(x, n, p0, "greater")
         _, _, sf = K._binom_tables(n, p0)
         # P(X >= k) = sf[k - 1]; the smallest k at level alpha (n + 1: no count suffices)
-        p0_boundary = next((k for k in range(1, n + 1) if sf[k - 1] <= alpha), n + 1)
+        hits = np.flatnonzero(sf[:n] <= alpha)
+        p0_boundary = int(hits[0]) + 1 if hits.size else n + 1
     return Evaluation(
         x=x, n=n, estimate=x / n, ci_method=ci_method, intervals=intervals, threshold=comparison,
         prior=prior, p0=p0, pvalue_vs_p0=pvalue_vs_p0, alpha=alpha,

@@ -46,6 +46,9 @@ __all__ = [
     "proportion_ci",
     "binom_pvalue",
     "posterior_prob_at_least",
+    "EXACT_N_LIMIT",
+    "BLAKER_N_LIMIT",
+    "FLOAT_N_LIMIT",
 ]
 
 #: Interval methods accepted by :func:`proportion_ci`.
@@ -62,6 +65,30 @@ METHODS = (
 
 #: Alternatives accepted by :func:`proportion_ci` and :func:`binom_pvalue`.
 ALTERNATIVES = ("two-sided", "greater", "less")
+
+#: Largest ``n`` of the computations that hold the whole binomial distribution (:func:`binom_pvalue`, and
+#: :func:`phase2design.evaluation.evaluate`): tables of ``n + 1`` doubles, about 0.3 s and 24 MB at 10**6
+#: (10**9 would need 24 GB).
+EXACT_N_LIMIT = 10 ** 6
+#: Largest ``n`` for Blaker's interval: each acceptability count sums over every count on one side, about
+#: 0.5 s at 10**5 and growing linearly.
+BLAKER_N_LIMIT = 10 ** 5
+#: Largest ``n`` for the closed-form and beta-quantile methods (and the posterior probability): up to
+#: 2**53 every count is a double exactly; beyond it ``n - x`` is rounded and the limits mean nothing.
+FLOAT_N_LIMIT = 2 ** 53
+
+
+def _check_n(n, limit, what, why, minimum=1):
+    """n as a whole number in [minimum, limit]; the message names n, the rule and its reason."""
+    n = check_int("n", n, minimum=minimum)
+    if n > limit:
+        raise ValueError(f"n must be at most {limit} for {what} ({why}), got {n}")
+    return n
+
+
+def _unsigned(v):
+    """``v`` with a float -0.0 made 0.0, anything else unchanged: no output or message prints -0.0."""
+    return v + 0.0 if isinstance(v, float) and v == 0 else v
 
 # Root finding: stop when the bracket is a few ulps wide, relative to the
 # root (brentq's smallest allowed rtol is 4 * machine epsilon).  xtol is
@@ -320,7 +347,9 @@ def proportion_ci(x, n, confidence_level=0.95, method="clopper-pearson", alterna
     TypeError, ValueError
         For invalid arguments; also ``ValueError`` for ``method="blaker"``
         with a one-sided alternative (Blaker's interval is defined two-sided
-        only) or a confidence level below 0.5.
+        only) or a confidence level below 0.5, and for ``n`` above
+        :data:`BLAKER_N_LIMIT` (Blaker) or :data:`FLOAT_N_LIMIT` (the other
+        methods), so that every call finishes in about a second.
 
     Notes
     -----
@@ -447,10 +476,13 @@ def proportion_ci(x, n, confidence_level=0.95, method="clopper-pearson", alterna
     >>> round(ci.low, 3), round(ci.high, 3)
     (0.098, 0.655)
     """
-    n = check_int("n", n, minimum=1)
+    method = check_choice("method", method, METHODS)
+    if method == "blaker":
+        n = _check_n(n, BLAKER_N_LIMIT, "method 'blaker'", "its acceptability sums over every count")
+    else:
+        n = _check_n(n, FLOAT_N_LIMIT, f"method {method!r}", "counts above 2**53 are not exact in floating point")
     x = check_int("x", x, minimum=0, maximum=n)
     confidence_level = check_probability("confidence_level", confidence_level)
-    method = check_choice("method", method, METHODS)
     alternative = check_choice("alternative", alternative, ALTERNATIVES)
     if method == "blaker":
         if alternative != "two-sided":
@@ -486,8 +518,8 @@ def proportion_ci(x, n, confidence_level=0.95, method="clopper-pearson", alterna
     if not want_high:
         high = 1.0
     return ConfidenceInterval(
-        low=float(low),
-        high=float(high),
+        low=_unsigned(float(low)),
+        high=_unsigned(float(high)),
         confidence_level=confidence_level,
         method=method,
         alternative=alternative,
@@ -562,13 +594,19 @@ def binom_pvalue(x, n, p, alternative="two-sided"):
         p-value is 1.  The result agrees with
         ``scipy.stats.binomtest(x, n, p, alternative).pvalue`` to rounding.
 
+    Raises
+    ------
+    ValueError
+        For invalid arguments, and for ``n`` above :data:`EXACT_N_LIMIT`
+        (the exact tables hold every count ``0..n``).
+
     Notes
     -----
     Tails are binomial distribution functions (regularized incomplete beta
     functions), summed from the tail end, so small p-values keep their
     relative precision.
     """
-    n = check_int("n", n, minimum=1)
+    n = _check_n(n, EXACT_N_LIMIT, "binom_pvalue", "its exact tables hold every count 0..n")
     x = check_int("x", x, minimum=0, maximum=n)
     p = check_rate("p", p)
     alternative = check_choice("alternative", alternative, ALTERNATIVES)
@@ -600,7 +638,7 @@ def binom_pvalue(x, n, p, alternative="two-sided"):
         # opposite tail: 0, ..., floor(np), where the pmf is non-decreasing
         m = int(np.count_nonzero(pmf[:math.floor(mean) + 1] <= cut))
         pval = lower(m - 1) + upper(x)
-    return float(min(1.0, pval))
+    return _unsigned(float(min(1.0, pval)))
 
 
 def posterior_prob_at_least(x, n, threshold, prior=(0.5, 0.5)):
@@ -633,11 +671,17 @@ def posterior_prob_at_least(x, n, threshold, prior=(0.5, 0.5)):
     Returns
     -------
     float
+
+    Raises
+    ------
+    ValueError
+        For invalid arguments, and for ``n`` above :data:`FLOAT_N_LIMIT`.
     """
-    n = check_int("n", n, minimum=0)
+    n = _check_n(n, FLOAT_N_LIMIT, "posterior_prob_at_least", "counts above 2**53 are not exact in floating point",
+                 minimum=0)
     x = check_int("x", x, minimum=0, maximum=n)
     threshold = check_rate("threshold", threshold, closed=True)
     a, b = check_prior(prior)
     from scipy import special
 
-    return float(special.betaincc(a + x, b + n - x, threshold))
+    return _unsigned(float(special.betaincc(a + x, b + n - x, threshold)))

@@ -37,13 +37,34 @@ def _panels(ev):
     return out
 
 
+#: Counts whose probability is below this fraction of the largest one are not drawn: at 150 dpi a bar
+#: 1e-12 of the tallest is far below a pixel, and a trial of 10**6 patients would otherwise draw 10**6 bars.
+_VISIBLE = 1e-12
+#: Beyond this many bars the figure draws the distribution as a filled outline (one patch per shade).
+_MAX_BARS = 1000
+#: The text picture lists each count while there are at most this many rows, and groups them beyond.
+_TEXT_ROWS = 80
+#: Rows for the bulk of the distribution once it is grouped.
+_TEXT_BINS = 40
+#: Counts less probable than this are folded in the text picture.
+_TEXT_FOLD = 1e-4
+
+
+def _support(pmf):
+    """(lo, hi): the first and last count with P(X = k) >= 1e-12 of the largest."""
+    seen = np.flatnonzero(pmf >= _VISIBLE * float(pmf.max()))
+    return int(seen[0]), int(seen[-1])
+
+
 def evaluation_distributions(ev):
     """The arrays behind the evaluation pictures: one dict per panel.
 
     Keys: ``title``, ``rate``, ``k`` (0..n), ``pmf`` (P(X = k) at ``rate``),
     ``observed``, ``boundary`` (smallest count meeting the criterion or rule),
     ``tail`` ("lower": P(X <= x) is shaded, under the threshold; "upper":
-    P(X >= x), the p-value, under p0) and ``tail_prob``.
+    P(X >= x), the p-value, under p0), ``tail_prob`` and ``support``, the
+    range ``(lo, hi)`` of counts whose probability is at least 1e-12 of the
+    largest (what the figure draws; the rest is far below a pixel).
     """
     out = []
     for title, rate, pmf, b, lab, tail in _panels(ev):
@@ -51,54 +72,153 @@ def evaluation_distributions(ev):
         k = np.arange(ev.n + 1)
         mask = k <= ev.x if tail == "lower" else k >= ev.x
         out.append({"title": title, "rate": rate, "k": k, "pmf": pmf, "observed": ev.x, "boundary": b,
-                    "boundary_label": lab, "tail": tail, "tail_mask": mask, "tail_prob": float(pmf[mask].sum())})
+                    "boundary_label": lab, "tail": tail, "tail_mask": mask, "tail_prob": float(pmf[mask].sum()),
+                    "support": _support(pmf)})
     return out
+
+
+def _text_segments(n, obs, b, klo, khi):
+    """Grouped rows for a long picture: (first, last) count of each, in order, covering 0..n.
+
+    The observed count and the boundary get rows of their own, the bulk
+    ``klo..khi`` is cut into at most about ``_TEXT_BINS`` equal ranges, and
+    what lies outside it forms folded rows between the marks.
+    """
+    width = max(1, math.ceil((khi - klo + 1) / _TEXT_BINS))
+    cuts = {0, n + 1, klo, khi + 1, obs, obs + 1}
+    if b <= n:
+        cuts |= {b, b + 1}
+    cuts |= set(range(klo, khi + 1, width))
+    cuts = sorted(c for c in cuts if 0 <= c <= n + 1)
+    return [(a, c - 1) for a, c in zip(cuts, cuts[1:])], width
+
+
+def _text_panel_grouped(lines, panel, n, width, klo, khi):
+    """Append the grouped rows of one panel to ``lines``; returns the width of the k column."""
+    pmf, obs, b = panel["pmf"], panel["observed"], panel["boundary"]
+    segments, per_row = _text_segments(n, obs, b, klo, khi)
+    probs = [float(pmf[a:e + 1].sum()) for a, e in segments]
+    shown = [p for (a, e), p in zip(segments, probs) if klo <= a and e <= khi or (a == e and a in (obs, b))]
+    top = max(shown)
+    labels = [str(a) if a == e else f"{a}-{e}" for a, e in segments]
+    kw = max(4, max(len(lab) for lab in labels))
+    lines.append(f"{'k':>{kw}}  {'P(X=k)':>7}")
+    if per_row > 1:
+        lines.append(f"{'':{kw + 2}}(a row a-b holds P(a <= X <= b); {per_row} counts a row where P(X=k) >= "
+                     f"{_TEXT_FOLD:g})")
+    for (a, e), p, lab in zip(segments, probs, labels):
+        marks = []
+        if a == e and a == obs:
+            marks.append(f"<- observed {obs}")
+        if a == e and a == b:
+            marks.append(f"<- {panel['boundary_label']}")
+        if (klo <= a and e <= khi) or marks:
+            bar = "#" * max(int(round(width * p / top)), 1 if p > 0 else 0)
+            sep = "=" if a >= b else "|"
+            lines.append(f"{lab:>{kw}}  {p:7.4f} {sep}{bar:<{width}} {'  '.join(marks)}".rstrip())
+        else:
+            count = e - a + 1
+            lines.append(f"{lab:>{kw}}  {p:7.4f}  (folded: {count} value{'s' if count > 1 else ''}, each "
+                         f"P(X=k) < {_TEXT_FOLD:g})")
+    return kw
 
 
 def evaluation_text_plot(ev, width=40):
     """Bar chart in plain text of P(X = k) with the observed count and the boundary marked.
 
     Counts whose probability is below 1e-4 at both ends are folded into one
-    line, so long trials stay readable.
+    line, so long trials stay readable.  When more than 80 rows would remain
+    (large ``n``, or an observed count far from the bulk), the picture is
+    grouped instead: the observed count and the boundary keep rows of their
+    own, the bulk is cut into about 40 ranges (each row then holds
+    ``P(a <= X <= b)``), and the counts between them, each below 1e-4, are
+    folded into lines that say how many they are.  The picture therefore
+    has at most about 50 lines per panel whatever ``n``.
     """
     lines = []
     for panel in evaluation_distributions(ev):
         pmf, obs, b = panel["pmf"], panel["observed"], panel["boundary"]
         top = float(pmf.max())
-        keep = np.nonzero(pmf >= 1e-4)[0]
-        lo = min(int(keep.min()), obs, b if b <= ev.n else obs)
-        hi = max(int(keep.max()), obs, b if b <= ev.n else obs)
+        keep = np.nonzero(pmf >= _TEXT_FOLD)[0]
+        if keep.size == 0:  # pragma: no cover - needs n far above the evaluate limit
+            keep = np.nonzero(pmf >= 1e-3 * top)[0]
+        klo, khi = int(keep.min()), int(keep.max())
+        lo = min(klo, obs, b if b <= ev.n else obs)
+        hi = max(khi, obs, b if b <= ev.n else obs)
         lines.append(f"Responses out of {ev.n} {panel['title']}:")
-        kw = max(4, len(f"{hi + 1}-{ev.n}"), len(f"0-{lo - 1}"))
-        lines.append(f"{'k':>{kw}}  {'P(X=k)':>7}")
-        if lo > 0:
-            lines.append(f"{'0-' + str(lo - 1):>{kw}}  {float(pmf[:lo].sum()):7.4f}  (folded)")
-        for k in range(lo, hi + 1):
-            bar = "#" * max(int(round(width * float(pmf[k]) / top)), 1 if pmf[k] > 0 else 0)
-            marks = []
-            if k == obs:
-                marks.append(f"<- observed {obs}")
-            if k == b:
-                marks.append(f"<- {panel['boundary_label']}")
-            sep = "=" if k >= b else "|"
-            lines.append(f"{k:>{kw}}  {float(pmf[k]):7.4f} {sep}{bar:<{width}} {'  '.join(marks)}".rstrip())
-        if hi < ev.n:
-            lines.append(f"{str(hi + 1) + '-' + str(ev.n):>{kw}}  {float(pmf[hi + 1:].sum()):7.4f}  (folded)")
+        if hi - lo + 1 > _TEXT_ROWS:
+            kw = _text_panel_grouped(lines, panel, ev.n, width, klo, khi)
+        else:
+            kw = max(4, len(f"{hi + 1}-{ev.n}"), len(f"0-{lo - 1}"))
+            lines.append(f"{'k':>{kw}}  {'P(X=k)':>7}")
+            if lo > 0:
+                lines.append(f"{'0-' + str(lo - 1):>{kw}}  {float(pmf[:lo].sum()):7.4f}  (folded)")
+            for k in range(lo, hi + 1):
+                bar = "#" * max(int(round(width * float(pmf[k]) / top)), 1 if pmf[k] > 0 else 0)
+                marks = []
+                if k == obs:
+                    marks.append(f"<- observed {obs}")
+                if k == b:
+                    marks.append(f"<- {panel['boundary_label']}")
+                sep = "=" if k >= b else "|"
+                lines.append(f"{k:>{kw}}  {float(pmf[k]):7.4f} {sep}{bar:<{width}} {'  '.join(marks)}".rstrip())
+            if hi < ev.n:
+                lines.append(f"{str(hi + 1) + '-' + str(ev.n):>{kw}}  {float(pmf[hi + 1:].sum()):7.4f}  (folded)")
         rel = "<=" if panel["tail"] == "lower" else ">="
-        lines.append(f"{'':{kw + 2}}('=' bars: counts meeting the boundary; P(X {rel} {obs}) = {panel['tail_prob']:.4f})")
+        lines.append(f"{'':{kw + 2}}('=' bars: counts meeting the boundary; P(X {rel} {obs}) = "
+                     f"{panel['tail_prob']:.4f})")
         lines.append("")
     return "\n".join(lines).rstrip()
 
 
 def check_figure_path(path):
-    """A figure file name: .png, .svg or .pdf, in a directory that exists."""
+    """A figure file name: .png, .svg or .pdf, in a directory that exists, not a device or FIFO.
+
+    Returns the extension.  Symbolic links are written through (see
+    :mod:`phase2design._files`).
+    """
+    from ._files import check_output_path
+
     ext = os.path.splitext(str(path))[1].lower()
     if ext not in _FIG_EXTENSIONS:
         raise ValueError(f"plot file must end in {', '.join(_FIG_EXTENSIONS)}, got {str(path)!r}")
     folder = os.path.dirname(os.path.abspath(str(path)))
     if not os.path.isdir(folder):
         raise ValueError(f"plot file must be in an existing directory, got {str(path)!r}")
+    check_output_path(path)
     return ext
+
+
+#: Metadata that would make two renders of the same figure differ (dates) or depend on the matplotlib
+#: version; None removes the entry.
+_FIG_METADATA = {".png": {"Software": None}, ".svg": {"Date": None, "Creator": None},
+                 ".pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}}
+
+
+def save_figure(fig, path, dpi=150):
+    """Save ``fig`` to ``path`` (.png, .svg or .pdf): byte-identical across runs, replaced whole or not at all.
+
+    SVG clip-path and glyph ids are hashes salted with ``svg.hashsalt``
+    (random by default), and SVG and PDF record the time of rendering; both
+    are fixed here, so the same figure gives the same bytes, as PNG already
+    does.  The file is written through :func:`phase2design._files.atomic_write`:
+    a full disk leaves the previous file (and no 0-byte file) and raises
+    :class:`~phase2design._files.OutputWriteError` naming ``path``.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    path : str or path
+    dpi : float, default 150
+    """
+    import matplotlib
+
+    from ._files import atomic_write
+
+    ext = check_figure_path(path)
+    # the salt only has to be fixed, not secret: it seeds the ids of clip paths and glyph definitions
+    with matplotlib.rc_context({"svg.hashsalt": "phase2design"}), atomic_write(path, "wb") as fh:
+        fig.savefig(fh, format=ext[1:], dpi=dpi, metadata=_FIG_METADATA[ext])
 
 
 def plot_evaluation(ev, path=None):
@@ -123,24 +243,38 @@ def plot_evaluation(ev, path=None):
     fig = Figure(figsize=(6.5, 2.6 * len(panels) + 0.4), layout="constrained")
     axes = fig.subplots(len(panels), 1, squeeze=False)[:, 0]
     for ax, panel in zip(axes, panels):
-        k, pmf, obs, b = panel["k"], panel["pmf"], panel["observed"], panel["boundary"]
-        low = panel["tail_mask"]
+        obs, b = panel["observed"], panel["boundary"]
+        # draw the visible support only: a bar below 1e-12 of the tallest is far below a pixel
+        s0, s1 = panel["support"]
+        k, pmf, low = panel["k"][s0:s1 + 1], panel["pmf"][s0:s1 + 1], panel["tail_mask"][s0:s1 + 1]
         rel = "<=" if panel["tail"] == "lower" else ">="
-        ax.bar(k[low], pmf[low], color="0.35", edgecolor="black", linewidth=0.6,
-               label=f"P(X {rel} {obs}) = {panel['tail_prob']:.4f}")
-        ax.bar(k[~low], pmf[~low], color="0.85", edgecolor="black", linewidth=0.6)
+        label = f"P(X {rel} {obs}) = {panel['tail_prob']:.4f}"
+        if k.size <= _MAX_BARS:
+            ax.bar(k[low], pmf[low], color="0.35", edgecolor="black", linewidth=0.6, label=label)
+            ax.bar(k[~low], pmf[~low], color="0.85", edgecolor="black", linewidth=0.6)
+        else:
+            # thousands of bars thinner than a pixel: one filled outline per shade looks the same, draws at once
+            # (fill_between, not stairs: a patch's limits are found by walking its Bezier segments, seconds here)
+            ax.fill_between(k, np.where(low, pmf, 0.0), step="mid", color="0.35", linewidth=0, label=label)
+            ax.fill_between(k, np.where(low, 0.0, pmf), step="mid", color="0.85", linewidth=0)
+            ax.plot(k, pmf, drawstyle="steps-mid", color="black", linewidth=0.6)
         if b <= ev.n:
             ax.axvline(b - 0.5, color="black", linestyle="--", linewidth=1.2, label=panel["boundary_label"])
-        ax.annotate(f"observed {obs}/{ev.n}", xy=(obs, pmf[obs]), xytext=(0, 18), textcoords="offset points",
-                    ha="center", fontsize=9, arrowprops={"arrowstyle": "->", "color": "black"})
+        ax.annotate(f"observed {obs}/{ev.n}", xy=(obs, panel["pmf"][obs]), xytext=(0, 18),
+                    textcoords="offset points", ha="center", fontsize=9,
+                    arrowprops={"arrowstyle": "->", "color": "black"})
         ax.set_title(f"Responses out of {ev.n} {panel['title']}", fontsize=10)
         ax.set_xlabel("number of responses k")
         ax.set_ylabel("P(X = k)")
-        ax.set_xlim(-0.7, ev.n + 0.7)
+        if (s0, s1) == (0, ev.n):
+            ax.set_xlim(-0.7, ev.n + 0.7)
+        else:  # the visible support, the observed count and the boundary
+            marks = [obs] + ([b] if b <= ev.n else [])
+            ax.set_xlim(min(s0, *marks) - 0.7, max(s1, *marks) + 0.7)
         ax.set_ylim(0, float(pmf.max()) * 1.35)
         ax.legend(fontsize=8, frameon=False, loc="upper right")
     if path is not None:
-        fig.savefig(path, dpi=150)
+        save_figure(fig, path)
     return fig
 
 
@@ -329,7 +463,7 @@ def plot_oc(designs, p=None, *, p0=None, p1=None, labels=None, title=None, path=
     if title:
         fig.suptitle(title, fontsize=11)
     if path is not None:
-        fig.savefig(path, dpi=150)
+        save_figure(fig, path)
     return fig
 
 
@@ -462,7 +596,7 @@ def plot_design_space(result, path=None):
                    fontsize=9)
     qax.tick_params(labelsize=9)
     if path is not None:
-        fig.savefig(path, dpi=150)
+        save_figure(fig, path)
     return fig
 
 

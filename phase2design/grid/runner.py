@@ -1,8 +1,9 @@
 """Scenario grids of designs (like Simon 1989, Tables 1 and 2), in parallel and resumable.
 
 A grid is the product of null rates ``p0``, differences ``delta`` (``p1 = p0 +
-delta``, rounded to 12 decimals so that 0.1 + 0.2 is 0.3), error pairs
-``(alpha, beta)`` and design families:
+delta``, the exact sum of the two decimals as typed, rounded once to the
+nearest double, so that 0.1 + 0.2 is 0.3 and 1e-13 + 0.2 keeps its 1e-13),
+error pairs ``(alpha, beta)`` and design families:
 
 * ``"single"``: the exact single-stage design (A'Hern 2001, strict comparison),
   one row of kind ``"single-stage"``;
@@ -29,8 +30,10 @@ a header line and then one line per finished scenario (its key
 ``[p0, p1, alpha, beta, family]`` and all of its rows), each written with a
 single ``write`` as soon as the scenario finishes (so it survives ``kill
 -9``) and synced to disk at least every ``checkpoint_seconds``.  ``F`` itself
-is only ever replaced whole (written to a temporary file, synced, then
-``os.replace``): at the start with the rows already in the journal, every
+is only ever replaced whole (through :func:`phase2design._files.atomic_write`:
+a temporary file beside it, synced, then ``os.replace``; a symbolic link is
+written through to its target, and devices, FIFOs and directories are
+refused): at the start with the rows already in the journal, every
 ``checkpoint_seconds`` while running, and at the end.  An interrupted run
 therefore leaves a valid ``F`` holding complete scenarios only, and a rerun
 with the same ``F`` reads the journal, skips the scenarios it holds (a cut
@@ -38,6 +41,11 @@ last line is dropped) and computes the rest.  The journal is kept after the
 run (it is the cache: delete it, or pass ``resume=False``, to recompute);
 one from another phase2design version is ignored.  A lock on the journal
 stops two runs writing the same file at once.
+
+Ctrl-C stops a run within about a second whatever the backend: the process
+pool's workers ignore SIGINT and are terminated by the parent, Dask futures
+are cancelled; scenarios finished by then are kept and
+:class:`GridInterrupted` is raised (the CLI exits 130).
 
 References
 ----------
@@ -49,18 +57,22 @@ Jung SH, Lee T, Kim K, George SL (2004). Admissible two-stage designs for
 phase II cancer clinical trials. Statistics in Medicine 23:561-569.
 """
 
+import decimal
 import json
 import numbers
 import os
+import re
 import time
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
 from .. import __version__
+from .._files import OutputPathError, OutputWriteError, atomic_write, check_output_path, remove_stale_temps
 from .._validation import check_choice, check_int, check_probability, check_rate
 
 __all__ = ["run_grid", "grid_scenarios", "GridResult", "Scenario", "GridInterrupted", "GridBusyError",
-           "COLUMNS", "FAMILIES", "BACKENDS", "OUTPUT_FORMATS", "SIMON_TABLE_ERRORS"]
+           "COLUMNS", "FAMILIES", "BACKENDS", "OUTPUT_FORMATS", "SIMON_TABLE_ERRORS", "MAX_SCENARIOS",
+           "check_scheduler_address"]
 
 FAMILIES = ("single", "simon")
 BACKENDS = ("serial", "processes", "dask")
@@ -76,6 +88,10 @@ _JOURNAL_FORMAT = 1
 _EXTENSIONS = {".csv": "csv", ".json": "json", ".md": "markdown", ".markdown": "markdown", ".parquet": "parquet",
                ".pq": "parquet"}
 _KIND_ORDER = {"single-stage": 0, "optimal": 1, "minimax": 2, "admissible": 3, "none": 4}
+#: Most scenarios a grid may have (counted before any is built).
+MAX_SCENARIOS = 1_000_000
+#: How long a Dask run waits for its scheduler before giving up (tests shorten it).
+_CONNECT_TIMEOUT = "20s"
 
 
 class GridInterrupted(KeyboardInterrupt):
@@ -127,7 +143,18 @@ def _as_list(name, values):
         raise TypeError(f"{name} must be a number or a sequence, got {values!r}") from None
     if not out:
         raise ValueError(f"{name} must hold at least one value, got an empty sequence")
-    return out
+    # -0.0 == 0: make it 0.0 before anything quotes it, so no message or file ever shows "-0.0"
+    return [v + 0.0 if isinstance(v, float) and v == 0 else v for v in out]
+
+
+# Exact decimal arithmetic for p1 = p0 + delta: every double's shortest repr has at most 17 significant digits
+# and exponents within [-324, 308], so a sum of two needs fewer than 700 digits and is exact at this precision.
+_EXACT = decimal.Context(prec=800, Emin=-decimal.MAX_EMAX, Emax=decimal.MAX_EMAX)
+
+
+def _p1(p0, delta):
+    """p0 + delta as the exact sum of the decimals typed, rounded once (0.1 + 0.2 = 0.3; 1e-13 + 0.2 keeps it)."""
+    return float(_EXACT.add(decimal.Decimal(repr(float(p0))), decimal.Decimal(repr(float(delta)))))
 
 
 def _no_repeats(name, vals):
@@ -147,7 +174,8 @@ def grid_scenarios(p0, delta, alpha=None, beta=None, family=FAMILIES, *, errors=
     p0 : float or sequence of float
         Null response rates in (0, 1).
     delta : float or sequence of float
-        Differences ``p1 - p0`` in (0, 1); ``p1 = round(p0 + delta, 12)``.
+        Differences ``p1 - p0`` in (0, 1); ``p1`` is the exact sum of the
+        decimals ``repr(p0)`` and ``repr(delta)``, rounded once to a double.
     alpha, beta : float or sequence of float
         Error rates; every combination is used.  Give ``errors`` instead for
         chosen pairs.
@@ -159,6 +187,14 @@ def grid_scenarios(p0, delta, alpha=None, beta=None, family=FAMILIES, *, errors=
     Returns
     -------
     (list of Scenario, list of (p0, delta))
+
+    Raises
+    ------
+    ValueError
+        If ``len(p0) * len(delta) * (alpha, beta) pairs * len(family)`` (the
+        grid before skipping ``p1 >= 1``) exceeds :data:`MAX_SCENARIOS`; it is
+        counted from the list lengths, so a huge grid is refused at once
+        instead of being built.
     """
     p0s = _no_repeats("p0", [check_rate("p0", v) for v in _as_list("p0", p0)])
     deltas = _no_repeats("delta", [check_rate("delta", v) for v in _as_list("delta", delta)])
@@ -179,6 +215,13 @@ def grid_scenarios(p0, delta, alpha=None, beta=None, family=FAMILIES, *, errors=
             raise ValueError("a grid needs alpha and beta (or errors as (alpha, beta) pairs)")
         alphas = _no_repeats("alpha", [check_probability("alpha", v) for v in _as_list("alpha", alpha)])
         betas = _no_repeats("beta", [check_probability("beta", v) for v in _as_list("beta", beta)])
+    npairs = len(pairs) if errors is not None else len(alphas) * len(betas)
+    # counted from the list lengths, before a single scenario (or (alpha, beta) pair) is built
+    count = len(p0s) * len(deltas) * npairs * len(fams)
+    if count > MAX_SCENARIOS:
+        raise ValueError(f"a grid must have at most {MAX_SCENARIOS} scenarios, got {len(p0s)} p0 x {len(deltas)} "
+                         f"delta x {npairs} (alpha, beta) x {len(fams)} family = {count}")
+    if errors is None:
         pairs = [(a, b) for a in alphas for b in betas]
     for a, b in pairs:
         if a + b >= 1.0:
@@ -186,15 +229,13 @@ def grid_scenarios(p0, delta, alpha=None, beta=None, family=FAMILIES, *, errors=
     scenarios, skipped = [], []
     for dl in deltas:
         for p in p0s:
-            p1 = round(p + dl, 12)
+            p1 = _p1(p, dl)
             if p1 >= 1.0:
                 skipped.append((p, dl))
                 continue
             for a, b in pairs:
                 for f in fams:
                     scenarios.append(Scenario(p, p1, a, b, f))
-    if len(scenarios) > 1_000_000:
-        raise ValueError(f"a grid must have at most 1000000 scenarios, got {len(scenarios)}")
     return scenarios, skipped
 
 
@@ -289,6 +330,16 @@ class _Journal:
     """Append-only JSON-lines record of finished scenarios, locked against a second writer."""
 
     def __init__(self, path, resume):
+        try:
+            self._open(path, resume)
+        except OSError as e:
+            if getattr(self, "fd", None) is not None:
+                os.close(self.fd)  # releases the lock too
+            if isinstance(e, OutputWriteError):
+                raise
+            raise OutputWriteError(e.errno, e.strerror, path) from None
+
+    def _open(self, path, resume):
         self.path = path
         self.done = {}
         self.ignored = None
@@ -301,6 +352,7 @@ class _Journal:
             pass
         except OSError:
             os.close(self.fd)
+            self.fd = None
             raise GridBusyError(f"another grid run is writing {path}; wait for it or choose another output "
                                 f"file") from None
         self.last_sync = time.monotonic()
@@ -339,22 +391,33 @@ class _Journal:
 
     def _append(self, text):
         data = (text + "\n").encode()
-        os.lseek(self.fd, 0, os.SEEK_END)
-        while data:
-            k = os.write(self.fd, data)
-            data = data[k:]
+        try:
+            end = os.lseek(self.fd, 0, os.SEEK_END)
+            while data:
+                k = os.write(self.fd, data)
+                data = data[k:]
+        except OSError as e:
+            # a line cut by a full disk would be dropped on resume anyway; cut it now so the journal stays clean
+            try:
+                os.ftruncate(self.fd, end)
+            except (OSError, UnboundLocalError):
+                pass
+            raise OutputWriteError(e.errno, e.strerror, self.path) from None
 
     def add(self, key, rows):
         self.done[tuple(key)] = rows
         self._append(json.dumps({"key": list(key), "rows": rows}, allow_nan=False))
 
     def sync(self):
-        os.fsync(self.fd)
+        try:
+            os.fsync(self.fd)
+        except OSError as e:
+            raise OutputWriteError(e.errno, e.strerror, self.path) from None
         self.last_sync = time.monotonic()
 
     def close(self):
         try:
-            os.fsync(self.fd)
+            self.sync()
         finally:
             os.close(self.fd)
 
@@ -417,42 +480,14 @@ def _frame_of(rows):
     return df
 
 
-def _atomic_write(path, rows, fmt):
-    directory = os.path.dirname(os.path.abspath(path))
-    tmp = os.path.join(directory, f".{os.path.basename(path)}.tmp{os.getpid()}")
-    try:
-        if fmt == "parquet":
-            _frame_of(rows).to_parquet(tmp, index=False)
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-        else:
-            with open(tmp, "w", encoding="utf-8", newline="") as fh:
-                fh.write(render(rows, fmt))
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    try:
-        dfd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    except OSError:  # pragma: no cover - some file systems cannot sync a directory
-        pass
-
-
-def _remove_stale_temps(path):
-    directory = os.path.dirname(os.path.abspath(path))
-    prefix = f".{os.path.basename(path)}.tmp"
-    for name in os.listdir(directory):
-        if name.startswith(prefix) and name[len(prefix):].isascii() and name[len(prefix):].isdigit():
-            try:
-                os.remove(os.path.join(directory, name))
-            except OSError:
-                pass
+def _write_output(path, rows, fmt):
+    """Replace the output file whole (or print to stdout for ``"-"``); see :mod:`phase2design._files`."""
+    if fmt == "parquet":
+        with atomic_write(path, "wb") as fh:
+            _frame_of(rows).to_parquet(fh, index=False)
+    else:
+        with atomic_write(path, "w", newline="") as fh:
+            fh.write(render(rows, fmt))
 
 
 # ---------------------------------------------------------------------------
@@ -495,9 +530,8 @@ def _run_processes(keys, record, workers):
             for k, rows in f.result():
                 record(tuple(k), rows)
     except BaseException:
-        for f in futures:
-            f.cancel()
-        ex.shutdown(wait=True, cancel_futures=True)
+        # Stop now: a chunk can run for minutes, and shutdown(wait=True) alone waits for the running ones.
+        _stop_pool(ex, futures)
         for f in futures:  # keep what finished while we were stopping
             if f.done() and not f.cancelled() and f.exception() is None:
                 for k, rows in f.result():
@@ -506,40 +540,91 @@ def _run_processes(keys, record, workers):
     ex.shutdown(wait=True)
 
 
-def _dask_client(scheduler):
+def _stop_pool(ex, futures):
+    """Cancel what has not started and terminate the workers (they ignore SIGINT, so they would go on)."""
+    for f in futures:
+        f.cancel()
+    procs = list((getattr(ex, "_processes", None) or {}).values())  # no public handle before Python 3.14
+    ex.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        try:
+            proc.terminate()
+        except (OSError, ValueError, AttributeError):  # already gone
+            pass
+    for proc in procs:
+        proc.join(timeout=2)
+        if proc.is_alive():  # pragma: no cover - SIGTERM is left at its default in the workers
+            proc.kill()
+            proc.join(timeout=2)
+    ex.shutdown(wait=True)
+
+
+# tcp://HOST:PORT and nothing more; HOST a name, an IPv4 address or a bracketed IPv6 address.
+_SCHEDULER_RE = re.compile(r"tcp://(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)"
+                           r":(?P<port>[0-9]{1,5})")
+
+
+def check_scheduler_address(address):
+    """A Dask scheduler address ``tcp://HOST:PORT`` (port 1-65535, nothing after), or a ``distributed.Client``.
+
+    Checked before anything else runs, so a typo gives a one-line message
+    instead of an error from deep inside ``distributed``.
+
+    Examples
+    --------
+    >>> check_scheduler_address("tcp://127.0.0.1:8786")
+    'tcp://127.0.0.1:8786'
+    """
+    rule = "scheduler must be an address tcp://HOST:PORT (port 1-65535, nothing after it) or a distributed.Client"
+    if not isinstance(address, str):
+        try:
+            from distributed import Client
+        except ImportError:
+            Client = ()
+        if Client and isinstance(address, Client):
+            return address
+        raise TypeError(f"{rule}, got {address!r}")
+    m = _SCHEDULER_RE.fullmatch(address)
+    if m is None or not 1 <= int(m.group("port")) <= 65535:
+        raise ValueError(f"{rule}, got {address!r}")
+    return address
+
+
+def _dask_start(scheduler):
+    """Connect to the scheduler and check the workers: (client, owned, task slots).  Nothing is written yet."""
     try:
         from distributed import Client
     except ImportError:
         raise ImportError("the dask backend needs the optional extra: pip install 'phase2design[distributed]'") \
             from None
     if isinstance(scheduler, Client):
-        return scheduler, False
-    if not isinstance(scheduler, str) or not scheduler:
-        raise TypeError(f"scheduler must be an address such as 'tcp://host:8786' or a distributed.Client, "
-                        f"got {scheduler!r}")
-    try:
-        return Client(scheduler, timeout="20s"), True
-    except (OSError, TimeoutError) as e:
-        raise ConnectionError(f"could not connect to the Dask scheduler at {scheduler}: {e}") from None
-
-
-def _run_dask(keys, record, scheduler):
-    from distributed import as_completed
-
-    client, owned = _dask_client(scheduler)
-    futures = []
+        client, owned = scheduler, False
+    else:
+        try:
+            client, owned = Client(scheduler, timeout=_CONNECT_TIMEOUT), True
+        except (OSError, TimeoutError) as e:
+            raise ConnectionError(f"could not connect to the Dask scheduler at {scheduler}: {e}") from None
     try:
         versions = set(client.run(_worker_version).values())
         if versions and versions != {__version__}:
             raise RuntimeError(f"the Dask workers run phase2design {', '.join(sorted(versions))}, this process "
                                f"{__version__}: install the same version on every worker")
-        nworkers = max(1, sum(client.nthreads().values()))  # task slots over all workers
-        chunks = _chunks(keys, nworkers)
-        futures = client.map(_compute_chunk, chunks, pure=False)
+        return client, owned, max(1, sum(client.nthreads().values()))  # task slots over all workers
+    except BaseException:
+        if owned:
+            client.close()
+        raise
+
+
+def _run_dask(keys, record, client, nworkers):
+    from distributed import as_completed
+
+    futures = []
+    try:
+        futures = client.map(_compute_chunk, _chunks(keys, nworkers), pure=False)
         for f in as_completed(futures):
             for k, rows in f.result():
                 record(tuple(k), rows)
-        return nworkers
     except BaseException:
         if futures:
             done = [f for f in futures if f.status == "finished"]
@@ -548,9 +633,6 @@ def _run_dask(keys, record, scheduler):
                 for k, rows in f.result():
                     record(tuple(k), rows)
         raise
-    finally:
-        if owned:
-            client.close()
 
 
 # ---------------------------------------------------------------------------
@@ -628,7 +710,10 @@ def run_grid(p0, delta, alpha=None, beta=None, family=FAMILIES, *, errors=None, 
     output : str or path, optional
         File to write (``.csv``, ``.json``, ``.md`` or ``.parquet``, or give
         ``fmt``); with it the run keeps a journal ``output + ".journal"`` and
-        resumes from it.  Without it nothing is written.
+        resumes from it.  Without it nothing is written.  ``"-"`` writes the
+        table to standard output at the end (``fmt`` default ``"csv"``; no
+        journal).  A symbolic link is written through; a directory, device or
+        FIFO is refused.
     fmt : {"csv", "json", "markdown", "parquet"}, optional
         Output format (default: from the file name).  Parquet needs pyarrow.
     backend : {"serial", "processes", "dask"}, optional
@@ -655,6 +740,15 @@ def run_grid(p0, delta, alpha=None, beta=None, family=FAMILIES, *, errors=None, 
         On Ctrl-C, after saving what finished (a ``KeyboardInterrupt``).
     GridBusyError
         When another run is writing the same output.
+    ValueError
+        For bad inputs, including a scheduler address that is not
+        ``tcp://HOST:PORT`` (checked first) and an unusable output path
+        (:class:`~phase2design._files.OutputPathError`).
+    ConnectionError
+        When the Dask scheduler cannot be reached; no file is created.
+    phase2design._files.OutputWriteError
+        When the output cannot be written (e.g. a full disk); the previous
+        output file is left as it was.
 
     Examples
     --------
@@ -664,6 +758,8 @@ def run_grid(p0, delta, alpha=None, beta=None, family=FAMILIES, *, errors=None, 
 (0.2, 'minimax', 4, 18, 10, 33)]
     """
     t0 = time.monotonic()
+    if scheduler is not None:
+        check_scheduler_address(scheduler)
     scenarios, skipped = grid_scenarios(p0, delta, alpha, beta, family, errors=errors)
     if not scenarios:
         raise ValueError("every scenario has p1 = p0 + delta >= 1: lower p0 or delta")
@@ -687,18 +783,42 @@ def run_grid(p0, delta, alpha=None, beta=None, family=FAMILIES, *, errors=None, 
                               "'phase2design[distributed]'") from None
     out_fmt = None
     journal = None
+    to_stdout = False
     if output is not None:
         output = os.fspath(output)
-        out_fmt = _output_format(output, fmt)
+        to_stdout = output == "-"
+        out_fmt = (check_choice("fmt", fmt, OUTPUT_FORMATS) if fmt is not None else "csv") if to_stdout \
+            else _output_format(output, fmt)
         if out_fmt == "parquet":
             _check_parquet()
-        directory = os.path.dirname(os.path.abspath(output))
-        if not os.path.isdir(directory):
-            raise ValueError(f"output directory does not exist: {directory}")
-        journal = _Journal(output + ".journal", resume=bool(resume))
-        _remove_stale_temps(output)
+        if not to_stdout:
+            directory = os.path.dirname(os.path.abspath(output))
+            if not os.path.isdir(directory):
+                raise ValueError(f"output directory does not exist: {directory}")
+            check_output_path(output)  # a device, FIFO or directory is refused before any work
+            for side in (output + ".journal",):
+                if os.path.lexists(side) and not os.path.isfile(side):
+                    raise OutputPathError(f"cannot use journal {side}: it is not a regular file")
     elif fmt is not None:
         check_choice("fmt", fmt, OUTPUT_FORMATS)
+    client = None
+    if backend == "dask":
+        # connect (and check the workers) before creating any file: a run that cannot start leaves nothing
+        client, owned_client, state_workers = _dask_start(scheduler)
+    try:
+        if output is not None and not to_stdout:
+            journal = _Journal(output + ".journal", resume=bool(resume))
+            remove_stale_temps(output)
+        return _drive(scenarios, skipped, t0, journal, output, out_fmt, admissible, backend, workers, client,
+                      state_workers if client is not None else workers, progress, checkpoint_seconds)
+    finally:
+        if client is not None and owned_client:
+            client.close()
+
+
+def _drive(scenarios, skipped, t0, journal, output, out_fmt, admissible, backend, workers, client, nworkers,
+           progress, checkpoint_seconds):
+    """The run itself, once the inputs are checked and the journal (if any) is open."""
 
     order = [s.key() for s in scenarios]
     done = dict(journal.done) if journal is not None else {}
@@ -721,7 +841,7 @@ def run_grid(p0, delta, alpha=None, beta=None, family=FAMILIES, *, errors=None, 
     def checkpoint():
         t = time.monotonic()
         journal.sync()
-        _atomic_write(output, rows_now(), out_fmt)
+        _write_output(output, rows_now(), out_fmt)
         state["write_cost"] = time.monotonic() - t
         state["last"] = time.monotonic()
 
@@ -730,12 +850,12 @@ def run_grid(p0, delta, alpha=None, beta=None, family=FAMILIES, *, errors=None, 
         if key in done or key not in wanted:
             return
         done[key] = rows
+        state["count"] += 1
         if journal is not None:
             journal.add(key, rows)
             wait = max(checkpoint_seconds, 10 * state["write_cost"])
             if time.monotonic() - state["last"] >= wait:
                 checkpoint()
-        state["count"] += 1
         if progress is not None:
             progress(state["count"], total)
 
@@ -751,7 +871,7 @@ def run_grid(p0, delta, alpha=None, beta=None, family=FAMILIES, *, errors=None, 
             elif backend == "processes":
                 _run_processes(todo, record, workers)
             else:
-                state["workers"] = _run_dask(todo, record, scheduler)
+                _run_dask(todo, record, client, nworkers)
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -760,11 +880,13 @@ def run_grid(p0, delta, alpha=None, beta=None, family=FAMILIES, *, errors=None, 
                 checkpoint()
             finally:
                 journal.close()
+    journal_path = None if journal is None else journal.path
     if interrupted and state["count"] < total:
-        raise GridInterrupted(state["count"], total, output, None if output is None else output + ".journal")
+        raise GridInterrupted(state["count"], total, None if journal is None else output, journal_path)
     rows = rows_now()
+    if output is not None and journal is None:  # "-": standard output, written once at the end
+        _write_output(output, rows, out_fmt)
     return GridResult(
         rows=tuple(rows), scenarios=total, computed=state["count"] - from_journal, from_journal=from_journal,
         skipped=tuple(skipped), infeasible=sum(1 for r in rows if r[5] == "none"), backend=backend,
-        workers=state.get("workers", workers), output=output, journal=None if output is None else output + ".journal",
-        seconds=time.monotonic() - t0)
+        workers=nworkers, output=output, journal=journal_path, seconds=time.monotonic() - t0)
