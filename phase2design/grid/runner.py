@@ -3,7 +3,9 @@
 A grid is the product of null rates ``p0``, differences ``delta`` (``p1 = p0 +
 delta``, the exact sum of the two decimals as typed, rounded once to the
 nearest double, so that 0.1 + 0.2 is 0.3 and 1e-13 + 0.2 keeps its 1e-13),
-error pairs ``(alpha, beta)`` and design families:
+error pairs ``(alpha, beta)`` and design families (every family registered in
+:mod:`phase2design.families.base`; each scenario's rows are that family's
+proposals).  The built-in ones:
 
 * ``"single"``: the exact single-stage design (A'Hern 2001, strict comparison),
   one row of kind ``"single-stage"``;
@@ -68,13 +70,14 @@ from typing import Optional, Tuple
 
 from .. import __version__
 from .._files import OutputPathError, OutputWriteError, atomic_write, check_output_path, remove_stale_temps
+from ..families.base import family_names, get_family
 from .._validation import check_choice, check_int, check_probability, check_rate
 
 __all__ = ["run_grid", "grid_scenarios", "GridResult", "Scenario", "GridInterrupted", "GridBusyError",
            "COLUMNS", "FAMILIES", "BACKENDS", "OUTPUT_FORMATS", "SIMON_TABLE_ERRORS", "MAX_SCENARIOS",
            "check_scheduler_address"]
 
-FAMILIES = ("single", "simon")
+FAMILIES = family_names()
 BACKENDS = ("serial", "processes", "dask")
 OUTPUT_FORMATS = ("csv", "json", "markdown", "parquet")
 COLUMNS = ("p0", "p1", "alpha", "beta", "family", "kind", "r1", "n1", "r", "n", "en0", "pet0", "attained_alpha",
@@ -252,32 +255,15 @@ def _row(s, kind, r1=None, n1=None, r=None, n=None, en0=None, pet0=None, attaine
 def _compute_scenario(key):
     """Every row of one scenario (all admissible designs included; filtered when written)."""
     from ..engine.oc import NoFeasibleDesignError
-    from ..families.simon import simon_design
-    from ..families.single import single_stage_design
 
     s = Scenario(*key)
     try:
-        if s.family == "single":
-            d = single_stage_design(s.p0, s.p1, s.alpha, s.beta).design
-            return [_row(s, "single-stage", r=d.r, n=d.n, en0=float(d.n), pet0=0.0,
-                         attained_alpha=d.attained_alpha, power=d.power)]
-        res = simon_design(s.p0, s.p1, s.alpha, s.beta)
+        proposals = get_family(s.family).propose(s.p0, s.p1, s.alpha, s.beta, admissible=True)
     except NoFeasibleDesignError as e:
         return [_row(s, "none", note=str(e))]
-    rows = []
-
-    def add(kind, d):
-        rows.append(_row(s, kind, r1=d.r1, n1=d.n1, r=d.r, n=d.n, en0=d.en0, pet0=d.pet0,
-                         attained_alpha=d.attained_alpha, power=d.power, q_low=d.q_low, q_high=d.q_high))
-
-    add("optimal", res.optimal)
-    add("minimax", res.minimax)
-    ends = {(res.optimal.r1, res.optimal.n1, res.optimal.r, res.optimal.n),
-            (res.minimax.r1, res.minimax.n1, res.minimax.r, res.minimax.n)}
-    for d in res.admissible:
-        if (d.r1, d.n1, d.r, d.n) not in ends:
-            add("admissible", d)
-    return rows
+    return [_row(s, p.kind, r1=getattr(p.result, "r1", None), n1=getattr(p.result, "n1", None), r=p.result.r,
+                 n=p.result.n, en0=p.result.en0, pet0=p.result.pet0, attained_alpha=p.result.attained_alpha,
+                 power=p.result.power, q_low=p.result.q_low, q_high=p.result.q_high) for p in proposals]
 
 
 def _compute_chunk(keys):
@@ -309,12 +295,8 @@ def _worker_version():
 
 
 def _cost(key):
-    """Rough relative cost of a scenario, to send the slow ones first."""
-    p0, p1, a, b = key[:4]
-    from ..engine.oc import _approx_single_n
-
-    n = _approx_single_n(p0, p1, a, b)
-    return n * n if key[4] == "simon" else n
+    """Rough relative cost of a scenario (the family's own estimate), to send the slow ones first."""
+    return get_family(key[4]).cost(*key[:4])
 
 
 # ---------------------------------------------------------------------------
