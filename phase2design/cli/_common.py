@@ -110,6 +110,19 @@ def parse_prior(text):
 # Output
 # ---------------------------------------------------------------------------
 
+def error_rate_options(f):
+    """``--alpha`` and ``--beta``: the largest type I and type II errors of a design search."""
+    f = click.option("--beta", type=float, required=True, help="Largest type II error (power >= 1 - beta).")(f)
+    return click.option("--alpha", type=float, required=True, help="Largest type I error.")(f)
+
+
+def design_inputs_options(f):
+    """``--p0``, ``--p1``, ``--alpha`` and ``--beta``, the inputs of a design search, in this order in --help."""
+    f = error_rate_options(f)
+    f = click.option("--p1", type=float, required=True, help="Response rate worth pursuing (H1).")(f)
+    return click.option("--p0", type=float, required=True, help="Uninteresting response rate (H0).")(f)
+
+
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                              help="Output format; json equals the library's to_dict().")
 
@@ -161,6 +174,9 @@ def flat(d, prefix=""):
 class Progress:
     """A one-line progress note on stderr, shown only on a terminal and only for slow runs."""
 
+    #: How many columns :meth:`done` blanks out (the longest note drawn).
+    clear_width = 60
+
     def __init__(self, label, enabled):
         self.label = label
         self.enabled = enabled and sys.stderr.isatty()
@@ -178,8 +194,10 @@ class Progress:
             self.shown = True
 
     def done(self):
+        """Erase the note (safe to call more than once)."""
         if self.shown:
-            click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
+            click.echo("\r" + " " * self.clear_width + "\r", err=True, nl=False)
+            self.shown = False
 
 
 # ---------------------------------------------------------------------------

@@ -1,23 +1,21 @@
 """``phase2design grid``: designs for every combination of p0, delta, alpha, beta and family."""
 
-import sys
 import time
 
 import click
 
-from ._common import BadInput, fail_bad, float_token, parse_rates, run
+from ._common import BadInput, Progress, fail_bad, float_token, parse_rates, run
 
 _GRID_FORMATS = ("table", "csv", "json", "markdown", "parquet")
 
 
-class _Bar:
+class _Bar(Progress):
     """Progress on stderr: a redrawn bar on a terminal, nothing otherwise (the summary line follows)."""
 
+    clear_width = 72
+
     def __init__(self, enabled):
-        self.enabled = enabled and sys.stderr.isatty()
-        self.start = time.monotonic()
-        self.last = 0.0
-        self.shown = False
+        super().__init__("grid", enabled)
 
     def __call__(self, done, total):
         if not self.enabled:
@@ -34,11 +32,6 @@ class _Bar:
         click.echo(f"\rgrid [{'#' * filled}{'.' * (width - filled)}] {done}/{total} scenarios{rate}  ",
                    err=True, nl=False)
         self.shown = True
-
-    def done(self):
-        if self.shown:
-            click.echo("\r" + " " * 72 + "\r", err=True, nl=False)
-            self.shown = False
 
 
 def _parse_errors(text):

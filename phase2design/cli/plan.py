@@ -2,7 +2,7 @@
 
 import click
 
-from ._common import Infeasible, emit, format_option, parse_prior, parse_rates, parse_x_of_n, run
+from ._common import Infeasible, emit, error_rate_options, format_option, parse_prior, parse_rates, parse_x_of_n, run
 
 
 def _document(plan):
@@ -32,8 +32,7 @@ def _document(plan):
 @click.command()
 @click.option("--pilot", required=True, help="Pilot result x/n, e.g. 3/9.")
 @click.option("--p0", type=float, required=True, help="Uninteresting response rate (H0) of the follow-up.")
-@click.option("--alpha", type=float, required=True, help="Largest type I error.")
-@click.option("--beta", type=float, required=True, help="Largest type II error (power >= 1 - beta).")
+@error_rate_options
 @click.option("--p1", "p1", type=str, default=None,
               help="Rates to design for, comma-separated (default: chosen from the pilot as described above).")
 @click.option("--prior", default="jeffreys", show_default=True,

@@ -6,14 +6,11 @@ The library work is done by :func:`phase2design.report.make_report`.
 import click
 
 from .._validation import is_count
-from ._common import fail_bad, parse_observed, run, use_agg
+from ._common import design_inputs_options, fail_bad, parse_observed, run, use_agg
 
 
 @click.command()
-@click.option("--p0", type=float, required=True, help="Uninteresting response rate (H0).")
-@click.option("--p1", type=float, required=True, help="Response rate worth pursuing (H1).")
-@click.option("--alpha", type=float, required=True, help="Largest type I error.")
-@click.option("--beta", type=float, required=True, help="Largest type II error (power >= 1 - beta).")
+@design_inputs_options
 @click.option("--design", default="optimal", show_default=True,
               help="optimal, minimax, single (A'Hern), or a given design 'r1/n1,r/n' or 'r/n'.")
 @click.option("--observed", default=None,

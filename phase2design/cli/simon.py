@@ -3,17 +3,14 @@
 import click
 
 from .._validation import is_count
-from ._common import Progress, check_plot_path, emit, fail_bad, format_option, run, use_agg
+from ._common import Progress, check_plot_path, design_inputs_options, emit, fail_bad, format_option, run, use_agg
 
 _SIMON_HEADERS = ["kind", "r1", "n1", "r", "n", "en0", "pet0", "attained_alpha", "power", "en1", "pet1",
                   "q_low", "q_high"]
 
 
 @click.command()
-@click.option("--p0", type=float, required=True, help="Uninteresting response rate (H0).")
-@click.option("--p1", type=float, required=True, help="Response rate worth pursuing (H1).")
-@click.option("--alpha", type=float, required=True, help="Largest type I error.")
-@click.option("--beta", type=float, required=True, help="Largest type II error (power >= 1 - beta).")
+@design_inputs_options
 @click.option("--nmax", type=int, default=None,
               help="Largest total n to consider (default: search until the optimal design is proven; max 5000).")
 @click.option("--all", "show_all", is_flag=True, help="Also list the minimum-EN0 design for every n searched.")
