@@ -107,7 +107,7 @@ def parse_prior(text):
 
 
 # ---------------------------------------------------------------------------
-# Output
+# Options shared by several commands
 # ---------------------------------------------------------------------------
 
 def error_rate_options(f):
@@ -126,6 +126,10 @@ def design_inputs_options(f):
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                              help="Output format; json equals the library's to_dict().")
 
+
+# ---------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------
 
 def emit(fmt, obj, headers, rows, document):
     """Print a result in the chosen format.
