@@ -15,20 +15,24 @@ Conventions (Simon 1989): a two-stage design ``r1/n1, r/n`` stops after
 if ``X1 + X2 > r``; a single-stage design ``r/n`` rejects H0 if ``X > r``
 (A'Hern 2001 tabulates ``r + 1``).
 
-Tables use the same rounding as the command line (EN 2 decimals, PET 3 in
-the design table and 4 in the OC table, error rates 4), so every number that
-``phase2design simon``, ``single``, ``oc``, ``evaluate`` and ``analyze``
-print for the same inputs appears in the report.  The report holds no date,
-so the same inputs always give the same file.
+The design, OC, interval and estimate tables are the ones the command line
+prints (built once in :mod:`phase2design.present.tables`; EN 2 decimals, PET
+3 in the design table and 4 in the OC table, error rates 4), so every number
+that ``phase2design simon``, ``single``, ``oc``, ``evaluate`` and ``analyze``
+print for the same inputs appears in the report.  The document is a list of
+:mod:`phase2design.present.blocks` rendered to HTML or Markdown.  The report
+holds no date, so the same inputs always give the same file.
 """
 
-import base64
-import html
 import io
 import re
+from dataclasses import replace
 
 from . import __version__
 from ._validation import check_choice, check_int, check_probability, check_rate, is_count, parse_design
+from .present import tables, texts
+from .present.blocks import Figure, Heading, Items, Paragraph, Preformatted, Table
+from .present.render import render_html, render_markdown
 
 DESIGN_CHOICES = ("optimal", "minimax", "single")
 FORMATS = ("html", "md")
@@ -57,12 +61,6 @@ _REFERENCES = {
 
 def _pct(p):
     return f"{100 * p:.10g}%"
-
-
-def _f(value, digits):
-    from .present.render import fmt
-
-    return "" if value is None else fmt(float(value), digits)
 
 
 def _exact(value):
@@ -219,114 +217,8 @@ def protocol_paragraph(design, *, kind=None, alpha=None, beta=None):
 
 
 # ---------------------------------------------------------------------------
-# Document model: a list of blocks rendered to HTML or Markdown
+# Figures
 # ---------------------------------------------------------------------------
-
-class _Doc:
-    def __init__(self, title):
-        self.title = title
-        self.blocks = []
-
-    def h(self, text, level=2):
-        self.blocks.append(("h", level, text))
-
-    def p(self, text, cls=None):
-        self.blocks.append(("p", text, cls))
-
-    def table(self, headers, rows, aligns=None):
-        self.blocks.append(("table", headers, [[str(c) for c in r] for r in rows],
-                            aligns or ["l"] + ["r"] * (len(headers) - 1)))
-
-    def pre(self, text):
-        self.blocks.append(("pre", text))
-
-    def items(self, lines):
-        self.blocks.append(("ul", list(lines)))
-
-    def figure(self, png, alt, caption):
-        self.blocks.append(("figure", png, alt, caption))
-
-
-_CSS = """
-body { font-family: Georgia, 'Times New Roman', serif; max-width: 52em; margin: 2em auto; padding: 0 1em;
-       color: #111; line-height: 1.45; }
-h1 { font-size: 1.5em; } h2 { font-size: 1.25em; border-bottom: 1px solid #999; margin-top: 1.8em; }
-h3 { font-size: 1.05em; }
-table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.92em; }
-th, td { border: 1px solid #999; padding: 0.2em 0.6em; }
-th { background: #eee; } td.r { text-align: right; font-variant-numeric: tabular-nums; }
-pre { background: #f4f4f4; padding: 0.6em; overflow-x: auto; font-size: 0.88em; }
-p.warning { border: 2px solid #000; padding: 0.4em 0.9em; font-weight: bold; }
-p.protocol { border-left: 4px solid #555; padding: 0.4em 0.9em; background: #f7f7f7; }
-figure { margin: 1em 0; } figure img { max-width: 100%; height: auto; }
-figcaption { font-size: 0.9em; color: #333; }
-@media print { body { max-width: none; } }
-"""
-
-
-def _html(doc):
-    e = html.escape
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           f"<title>{e(doc.title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
-           f"<h1>{e(doc.title)}</h1>"]
-    for b in doc.blocks:
-        if b[0] == "h":
-            out.append(f"<h{b[1]}>{e(b[2])}</h{b[1]}>")
-        elif b[0] == "p":
-            cls = f' class="{e(b[2])}"' if b[2] else ""
-            out.append(f"<p{cls}>{e(b[1])}</p>")
-        elif b[0] == "table":
-            _, headers, rows, aligns = b
-            out.append("<table>")
-            out.append("<tr>" + "".join(f"<th>{e(h)}</th>" for h in headers) + "</tr>")
-            for row in rows:
-                out.append("<tr>" + "".join(f'<td class="{a}">{e(c)}</td>' for c, a in zip(row, aligns))
-                           + "</tr>")
-            out.append("</table>")
-        elif b[0] == "pre":
-            out.append(f"<pre>{e(b[1])}</pre>")
-        elif b[0] == "ul":
-            out.append("<ul>" + "".join(f"<li>{e(x)}</li>" for x in b[1]) + "</ul>")
-        elif b[0] == "figure":
-            _, png, alt, caption = b
-            data = base64.b64encode(png).decode("ascii")
-            out.append(f'<figure><img src="data:image/png;base64,{data}" alt="{e(alt)}">'
-                       f"<figcaption>{e(caption)}</figcaption></figure>")
-    out += ["</body>", "</html>", ""]
-    return "\n".join(out)
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_])|<(?=[A-Za-z/!?])")
-
-
-def _md(text):
-    """Escape what Markdown would read as markup; '<=' and '>' stay readable."""
-    return _MD_SPECIAL.sub(lambda m: "\\" + (m.group(1) or "<"), text)
-
-
-def _markdown(doc):
-    out = [f"# {_md(doc.title)}", ""]
-    for b in doc.blocks:
-        if b[0] == "h":
-            out += ["#" * b[1] + " " + _md(b[2]), ""]
-        elif b[0] == "p":
-            out += [("> " if b[2] == "protocol" else "") + _md(b[1]), ""]
-        elif b[0] == "table":
-            _, headers, rows, aligns = b
-            out.append("| " + " | ".join(_md(h) for h in headers) + " |")
-            out.append("|" + "|".join("---:" if a == "r" else "---" for a in aligns) + "|")
-            out += ["| " + " | ".join(_md(c).replace("|", "\\|") for c in row) + " |" for row in rows]
-            out.append("")
-        elif b[0] == "pre":
-            out += ["```text", b[1], "```", ""]
-        elif b[0] == "ul":
-            out += [f"* {_md(x)}" for x in b[1]] + [""]
-        elif b[0] == "figure":
-            _, png, alt, caption = b
-            data = base64.b64encode(png).decode("ascii")
-            out += [f"![{_md(alt)}](data:image/png;base64,{data})", "", f"*{_md(caption)}*", ""]
-    return "\n".join(out).rstrip() + "\n"
-
 
 def _png(fig):
     buf = io.BytesIO()
@@ -414,8 +306,6 @@ def _select(design, simon, single, p0, p1, alpha, beta):
     if single is not None and (single.design.r, single.design.n) == values:
         return single.design, "ahern"
     d = single_stage_design_oc(*values, p0, p1)
-    from dataclasses import replace
-
     return replace(d, alpha=alpha, beta=beta), ""
 
 
@@ -508,7 +398,9 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
                          f"give observed as x/n")
     label = d.label()
     what = _kind_words(d, kind)
-    doc = _Doc(f"Phase II design report: {what} {label}")
+    title = f"Phase II design report: {what} {label}"
+    doc = []
+    add = doc.append
     if command is None:
         spec = design if isinstance(design, str) and design.strip() in DESIGN_CHOICES else (
             _two_stage_cmd(d) if two else label)
@@ -519,14 +411,14 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
                       if stages else "")
                    + (f" --threshold {threshold:.10g}" if obs and threshold != p1 else "")
                    + (f" --confidence {level:.10g}" if stages and level != 0.95 else ""))
-    doc.p(f"Single-arm phase II trial with a binary endpoint (response yes/no). Generated by phase2design "
-          f"{__version__}; every probability is an exact binomial computation."
-          + (" Figures are embedded in this file as base64 PNG data URIs, so it needs no other file or "
-             "network access (some Markdown viewers do not display data URIs; the HTML report shows the "
-             "same figures)." if fmt == "md" and figures else ""))
+    add(Paragraph(f"Single-arm phase II trial with a binary endpoint (response yes/no). Generated by phase2design "
+                  f"{__version__}; every probability is an exact binomial computation."
+                  + (" Figures are embedded in this file as base64 PNG data URIs, so it needs no other file or "
+                     "network access (some Markdown viewers do not display data URIs; the HTML report shows the "
+                     "same figures)." if fmt == "md" and figures else "")))
 
     # --- inputs ---------------------------------------------------------------------------------------
-    doc.h("Inputs")
+    add(Heading("Inputs"))
     requested = design if isinstance(design, str) else label
     rows = [["p0 (response rate not worth pursuing, H0: p <= p0)", f"{p0:.10g}"],
             ["p1 (response rate worth pursuing, H1: p >= p1)", f"{p1:.10g}"],
@@ -540,28 +432,28 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
     if stages is not None:
         rows.append(["observed by stage", f"x1 = {stages[0]}" + ("" if stages[1] is None else
                                                                  f", x2 = {stages[1]}")])
-    doc.table(["input", "value"], rows, ["l", "l"])
-    doc.p("Attained error rates are compared with alpha and 1 - beta exactly, without any tolerance or "
-          "rounding.")
+    add(Table(["input", "value"], rows, ["l", "l"]))
+    add(Paragraph("Attained error rates are compared with alpha and 1 - beta exactly, without any tolerance or "
+                  "rounding."))
 
     # --- chosen design ----------------------------------------------------------------------------------
-    doc.h(f"Chosen design: {what} {label}")
-    doc.p(f"In words: {d.rule()}.")
+    add(Heading(f"Chosen design: {what} {label}"))
+    add(Paragraph(f"In words: {d.rule()}."))
     if two:
-        doc.p(f"In symbols (Simon 1989): r1/n1, r/n = {label}, i.e. r1 = {d.r1}, n1 = {d.n1}, r = {d.r}, "
-              f"n = {d.n}, n2 = n - n1 = {d.n2}. Stop after stage 1 if X1 <= r1; otherwise declare the drug "
-              f"promising (reject H0) if X1 + X2 > r.")
-        doc.pre("alpha = P(X1 > r1, X1 + X2 > r | p0)\n"
-                "      = sum_{x1 = r1+1}^{n1} b(x1; n1, p0) P(X2 > r - x1; n2, p0)\n"
-                "power = the same sum at p1\n"
-                "PET0  = P(X1 <= r1 | p0),    EN0 = n1 + (1 - PET0) n2    (likewise PET1, EN1 at p1)\n"
-                "b(x; m, p) = C(m, x) p^x (1 - p)^(m - x)")
+        add(Paragraph(f"In symbols (Simon 1989): r1/n1, r/n = {label}, i.e. r1 = {d.r1}, n1 = {d.n1}, r = {d.r}, "
+                      f"n = {d.n}, n2 = n - n1 = {d.n2}. Stop after stage 1 if X1 <= r1; otherwise declare the drug "
+                      f"promising (reject H0) if X1 + X2 > r."))
+        add(Preformatted("alpha = P(X1 > r1, X1 + X2 > r | p0)\n"
+                         "      = sum_{x1 = r1+1}^{n1} b(x1; n1, p0) P(X2 > r - x1; n2, p0)\n"
+                         "power = the same sum at p1\n"
+                         "PET0  = P(X1 <= r1 | p0),    EN0 = n1 + (1 - PET0) n2    (likewise PET1, EN1 at p1)\n"
+                         "b(x; m, p) = C(m, x) p^x (1 - p)^(m - x)"))
     else:
-        doc.p(f"In symbols: r/n = {label}, i.e. r = {d.r}, n = {d.n}. Declare the drug promising (reject H0) "
-              f"if X > r, i.e. X >= r + 1 = {d.r + 1} (A'Hern 2001 tabulates r + 1).")
-        doc.pre("alpha = P(X > r | p0) = sum_{x = r+1}^{n} b(x; n, p0)\n"
-                "power = P(X > r | p1)\n"
-                "b(x; n, p) = C(n, x) p^x (1 - p)^(n - x)")
+        add(Paragraph(f"In symbols: r/n = {label}, i.e. r = {d.r}, n = {d.n}. Declare the drug promising (reject H0) "
+                      f"if X > r, i.e. X >= r + 1 = {d.r + 1} (A'Hern 2001 tabulates r + 1)."))
+        add(Preformatted("alpha = P(X > r | p0) = sum_{x = r+1}^{n} b(x; n, p0)\n"
+                         "power = P(X > r | p1)\n"
+                         "b(x; n, p) = C(n, x) p^x (1 - p)^(n - x)"))
     meets_a, meets_b = d.attained_alpha <= alpha, d.power >= 1.0 - beta
     rows = [["type I error (attained alpha)", f"{d.attained_alpha:.4f}", _exact(d.attained_alpha),
              f"<= {alpha:.10g}: {'yes' if meets_a else 'NO'}"],
@@ -575,152 +467,127 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
             rows.append(["q range (admissible: minimises q n + (1 - q) EN0)",
                          f"[{d.q_low:.3f}, {d.q_high:.3f}]", f"[{_exact(d.q_low)}, {_exact(d.q_high)}]", ""])
     if not (meets_a and meets_b):
-        doc.p(f"Warning: this design does not meet the constraints type I error <= {alpha:.10g} and power >= "
-              f"{1.0 - beta:.10g} (attained {d.attained_alpha:.4f} and {d.power:.4f}).", cls="warning")
-    doc.h("Exact attained error rates and sample sizes", 3)
-    doc.table(["quantity", "value", "exact (10 significant digits)", "nominal"], rows, ["l", "r", "r", "l"])
+        add(Paragraph(f"Warning: this design does not meet the constraints type I error <= {alpha:.10g} and power >= "
+                      f"{1.0 - beta:.10g} (attained {d.attained_alpha:.4f} and {d.power:.4f}).", cls="warning"))
+    add(Heading("Exact attained error rates and sample sizes", 3))
+    add(Table(["quantity", "value", "exact (10 significant digits)", "nominal"], rows, ["l", "r", "r", "l"]))
 
     # --- protocol paragraph ---------------------------------------------------------------------------
-    doc.h("Statistical considerations (for the protocol)")
-    doc.p(protocol_paragraph(d, kind=kind, alpha=alpha, beta=beta), cls="protocol")
+    add(Heading("Statistical considerations (for the protocol)"))
+    add(Paragraph(protocol_paragraph(d, kind=kind, alpha=alpha, beta=beta), cls="protocol"))
 
     # --- candidates -----------------------------------------------------------------------------------
-    doc.h("Candidate designs")
-    doc.p(f"Simon two-stage designs for p0={p0:.10g}, p1={p1:.10g}, alpha={alpha:.10g}, beta={beta:.10g}: the admissible "
-          f"designs (Jung et al. 2004), from minimax to optimal. Convention (Simon 1989): r1/n1, r/n = stop "
-          f"after n1 patients if X1 <= r1; otherwise declare the drug promising (reject H0) if X1 + X2 > r.")
-    doc.table(["design", "r1/n1", "r/n", "EN0", "PET0", "alpha", "power", "EN1", "q range"],
-              [[c.kind, f"{c.r1}/{c.n1}", f"{c.r}/{c.n}", _f(c.en0, 2), _f(c.pet0, 3), _f(c.attained_alpha, 4),
-                _f(c.power, 4), _f(c.en1, 2), f"[{c.q_low:.3f}, {c.q_high:.3f}]"] for c in simon.admissible],
-              ["l", "r", "r", "r", "r", "r", "r", "r", "l"])
-    doc.items([f"optimal: {simon.optimal.label()}: {simon.optimal.rule()}.",
-               f"minimax: {simon.minimax.label()}: {simon.minimax.rule()}.",
-               "alpha and power are exact attained values; q range: weights q for which the design minimises "
-               "q n + (1 - q) EN0 (Jung et al. 2004).",
-               f"Searched n = {simon.best_by_n[0].n}..{simon.n_searched}; stopped by {simon.stop_reason}."])
+    add(Heading("Candidate designs"))
+    inputs = texts.design_inputs(p0, p1, alpha, beta)
+    add(Paragraph(f"Simon two-stage designs for {inputs}: the admissible designs (Jung et al. 2004), from minimax "
+                  f"to optimal. {texts.CONVENTION_2}"))
+    add(tables.simon_design_table(simon.admissible))
+    add(Items(texts.simon_notes(simon, "q n + (1 - q) EN0")))
     if single is not None:
         s = single.design
-        doc.p(f"Single-stage design for p0={p0:.10g}, p1={p1:.10g}, alpha={alpha:.10g}, beta={beta:.10g} (A'Hern 2001; "
-              f"strict comparison of exact values). Convention: r/n = declare the drug promising (reject H0) "
-              f"if X > r, i.e. at least r + 1 of n respond. Design: {s.label()}: {s.rule()}; attained alpha "
-              f"{s.attained_alpha:.4f}, power {s.power:.4f}. Smallest feasible n first (a larger n is not "
-              f"always feasible):")
-        doc.table(["r/n", "at least", "alpha", "power"],
-                  [[c.label(), f"{c.r_min}/{c.n}", _f(c.attained_alpha, 4), _f(c.power, 4)]
-                   for c in single.candidates], ["l", "r", "r", "r"])
+        add(Paragraph(f"Single-stage design for {inputs} (A'Hern 2001; strict comparison of exact values). "
+                      f"Convention: r/n = declare the drug promising (reject H0) if X > r, i.e. at least r + 1 of n "
+                      f"respond. Design: {s.label()}: {s.rule()}; attained alpha {s.attained_alpha:.4f}, power "
+                      f"{s.power:.4f}. Smallest feasible n first (a larger n is not always feasible):"))
+        # the command line right-aligns the design labels as it does every column; the report left-aligns
+        # them, as in its other design tables
+        add(replace(tables.single_stage_table(single.candidates), aligns=("l", "r", "r", "r")))
     else:
-        doc.p(f"No single-stage design meets alpha={alpha:.10g} and beta={beta:.10g} in the range searched.")
+        add(Paragraph(f"No single-stage design meets alpha={alpha:.10g} and beta={beta:.10g} in the range searched."))
 
     # --- operating characteristics --------------------------------------------------------------------
     grid = _oc_table_grid(p0, p1)
     oc = two_stage_oc(d.r1, d.n1, d.r, d.n, grid) if two else single_stage_oc(d.r, d.n, grid)
-    doc.h(f"Operating characteristics of {label}")
-    doc.p(f"Exact probabilities at true response rates p (p0 = {p0:.10g} and p1 = {p1:.10g} included). "
-          f"Rule: {oc.rule}.")
-    if two:
-        doc.table(["p", "P(reject H0)", "PET", "EN", "stop stage 1", "continue, fail", "continue, succeed"],
-                  [[_f(r["p"], 4), _f(r["reject"], 4), _f(r["pet"], 4), _f(r["en"], 2), _f(r["stop_stage1"], 4),
-                    _f(r["continue_fail"], 4), _f(r["continue_success"], 4)] for r in oc.rows()],
-                  ["r"] * 7)
-    else:
-        doc.table(["p", "P(reject H0)", "EN"],
-                  [[_f(r["p"], 4), _f(r["reject"], 4), _f(r["en"], 2)] for r in oc.rows()], ["r"] * 3)
+    add(Heading(f"Operating characteristics of {label}"))
+    add(Paragraph(f"Exact probabilities at true response rates p (p0 = {p0:.10g} and p1 = {p1:.10g} included). "
+                  f"Rule: {oc.rule}."))
+    add(tables.oc_table(oc))
 
     # --- figures --------------------------------------------------------------------------------------
     if figures:
         from .plots import default_oc_grid, oc_comparison_designs, plot_design_space, plot_oc
 
         compare, labels = oc_comparison_designs(simon, None if single is None else single.design, chosen=d)
-        doc.h("Figures")
+        add(Heading("Figures"))
         fig = plot_oc(compare, default_oc_grid(p0, p1), p0=p0, p1=p1, labels=labels)
-        doc.figure(_png(fig), f"Operating characteristics of {label} and alternatives",
+        add(Figure(_png(fig), f"Operating characteristics of {label} and alternatives",
                    f"Figure 1. Probability of declaring the drug promising, probability of early termination and "
                    f"expected sample size against the true response rate, for the chosen design {label} and "
                    f"the optimal, minimax, admissible (q = 0.5) and single-stage designs for the same inputs "
-                   f"(thin grey vertical lines: p0 = {p0:.10g}, p1 = {p1:.10g}).")
+                   f"(thin grey vertical lines: p0 = {p0:.10g}, p1 = {p1:.10g})."))
         fig = plot_design_space(simon)
-        doc.figure(_png(fig), "Design space: EN0 against n",
+        add(Figure(_png(fig), "Design space: EN0 against n",
                    "Figure 2. Expected sample size under p0 (EN0) of the best design at each maximum sample "
                    "size n, with the admissible designs on the lower convex hull (Jung, Carey and Kim 2001) "
-                   "and the weights q for which each minimises q n + (1 - q) EN0 (lower panel).")
+                   "and the weights q for which each minimises q n + (1 - q) EN0 (lower panel)."))
 
     # --- observed data --------------------------------------------------------------------------------
     if obs is not None or stages is not None:
         _observed_sections(doc, d, two, obs, stages, p0, alpha, threshold, level, figures)
 
     # --- methods and references -----------------------------------------------------------------------
-    doc.h("Conventions and references")
-    doc.items(["Single stage r/n: declare the drug promising (reject H0) if more than r of n respond, i.e. at "
+    add(Heading("Conventions and references"))
+    add(Items(["Single stage r/n: declare the drug promising (reject H0) if more than r of n respond, i.e. at "
                "least r + 1 (A'Hern 2001 tabulates r + 1).",
                "Two stage r1/n1, r/n (Simon 1989): stop after n1 patients if X1 <= r1; otherwise treat n - n1 "
                "more and declare the drug promising if X1 + X2 > r.",
                "Optimal: minimum EN0; minimax: minimum n, ties by EN0; admissible: minimises q n + (1 - q) EN0 "
-               "for some q in [0, 1] (Jung et al. 2004)."])
-    doc.p(f"Reproduce this report: {command}")
-    doc.h("References", 3)
+               "for some q in [0, 1] (Jung et al. 2004)."]))
+    add(Paragraph(f"Reproduce this report: {command}"))
+    add(Heading("References", 3))
     refs = ["simon", "ahern", "jung2004"] + (["jck2001"] if figures else [])
     if obs is not None:
         refs.append("cp")
     if stages is not None:
         refs += ["koyama", "jungkim"]
-    doc.items([_REFERENCES[k] for k in refs])
-    return _html(doc) if fmt == "html" else _markdown(doc)
+    add(Items([_REFERENCES[k] for k in refs]))
+    return render_html(title, doc) if fmt == "html" else render_markdown(title, doc)
 
 
 def _observed_sections(doc, d, two, obs, stages, p0, alpha, threshold, level, figures):
     from .evaluation import evaluate
     from .twostage_inference import analyze_two_stage
 
-    doc.h("Analysis of the observed data")
+    add = doc.append
+    add(Heading("Analysis of the observed data"))
     spec = _two_stage_cmd(d) if two else d.label()
     if obs is not None:
         x, n = obs
         on_design = n in ((d.n1, d.n) if two else (d.n,))
         ev = evaluate(x, n, threshold, p0=p0, design=spec if on_design else None, alpha=alpha)
         if on_design:
-            doc.p(f"Observed {x}/{n}, judged against the threshold {threshold:.10g} (met if x/n >= {threshold:.10g}), "
-                  f"against p0 = {p0:.10g} and by the rule of {d.label()}. Same numbers as: phase2design evaluate "
-                  f"{x}/{n} --threshold {threshold:.10g} --p0 {p0:.10g} --design {spec} --alpha {alpha:.10g}")
+            intro = (f"Observed {x}/{n}, judged against the threshold {threshold:.10g} (met if x/n >= "
+                     f"{threshold:.10g}), against p0 = {p0:.10g} and by the rule of {d.label()}. Same numbers as: "
+                     f"phase2design evaluate {x}/{n} --threshold {threshold:.10g} --p0 {p0:.10g} --design {spec} "
+                     f"--alpha {alpha:.10g}")
         else:
             # e.g. the pilot that motivates the planned trial: its n is not a stage of this design
-            doc.p(f"Observed {x}/{n}: {n} patients is not a stage of {d.label()}, so these data are read as "
-                  f"earlier data (such as a pilot), judged against the threshold {threshold:.10g} (met if "
-                  f"x/n >= {threshold:.10g}) and against p0 = {p0:.10g}, not by the design's rule. Same numbers as: "
-                  f"phase2design evaluate {x}/{n} --threshold {threshold:.10g} --p0 {p0:.10g} --alpha {alpha:.10g}")
-        doc.items(ev.summary())
-        doc.table(["level", "method", "low", "high", f"contains {threshold:.10g}"],
-                  [[f"{100 * ci.confidence_level:.10g}%", ci.method, f"{100 * ci.low:.1f}%", f"{100 * ci.high:.1f}%",
-                    "yes" if inside else "no"] for ci, inside in zip(ev.intervals, ev.threshold.inside_ci)],
-                  ["r", "l", "r", "r", "l"])
+            intro = (f"Observed {x}/{n}: {n} patients is not a stage of {d.label()}, so these data are read as "
+                     f"earlier data (such as a pilot), judged against the threshold {threshold:.10g} (met if "
+                     f"x/n >= {threshold:.10g}) and against p0 = {p0:.10g}, not by the design's rule. Same numbers as: "
+                     f"phase2design evaluate {x}/{n} --threshold {threshold:.10g} --p0 {p0:.10g} --alpha {alpha:.10g}")
+        add(Paragraph(intro))
+        add(Items(ev.summary()))
+        add(tables.interval_table(ev))
         if two and n == d.n:
-            doc.p("The intervals and p-values above treat all patients as one sample. After a two-stage design "
-                  "the exact analysis uses the stage-wise ordering (Koyama and Chen 2008): give the stage data "
-                  "(--observed-stages x1,x2) for it.")
+            add(Paragraph("The intervals and p-values above treat all patients as one sample. After a two-stage design "
+                          "the exact analysis uses the stage-wise ordering (Koyama and Chen 2008): give the stage data "
+                          "(--observed-stages x1,x2) for it."))
         if figures:
             from .plots import plot_evaluation
 
-            doc.figure(_png(plot_evaluation(ev)), f"Distribution of responses out of {n}",
+            add(Figure(_png(plot_evaluation(ev)), f"Distribution of responses out of {n}",
                        f"Figure 3. Distribution of the number of responses out of {n} if the true rate is the "
-                       f"threshold {threshold:.10g} and if it is p0 = {p0:.10g}; observed {x}, boundaries marked.")
+                       f"threshold {threshold:.10g} and if it is p0 = {p0:.10g}; observed {x}, boundaries marked."))
     else:
         x1, x2 = stages
         res = analyze_two_stage(d, x1, x2, p0=p0, confidence_level=level)
-        lvl = f"{100 * res.confidence_level:.10g}%"
-        data = f"x1 = {res.x1} of {res.n1}" + ("" if res.x2 is None else f", x2 = {res.x2} of {res.n2}")
         cmd = (f"phase2design analyze --design {spec} --x1 {x1}" + ("" if x2 is None else f" --x2 {x2}")
                + f" --p0 {p0:.10g} --confidence {level:.10g}")
-        doc.p(f"Analysis of Simon design {res.label()} with {data}. Same numbers as: {cmd}")
-        doc.p(f"Decision: {res.decision}")
-        doc.p(f"Ordering of the sample space: {res.ordering}; estimates and limits below are exact.")
-        rows = [["naive x/n (biased after a two-stage design)", _f(res.naive_estimate, 4)],
-                ["UMVUE (Jung & Kim 2004)", _f(res.umvue, 4)],
-                ["median-unbiased estimate", _f(res.median_unbiased, 4)],
-                [f"{lvl} exact CI", f"{res.ci_lower:.4f} - {res.ci_upper:.4f}"],
-                [f"{lvl} mid-p CI", f"{res.ci_midp_lower:.4f} - {res.ci_midp_upper:.4f}"]]
-        if res.pvalue is not None:
-            rows.append([f"one-sided p-value vs p0 = {res.p0:.10g}", _f(res.pvalue, 4)])
-            rows.append(["mid-p value", _f(res.pvalue_midp, 4)])
-        doc.table(["quantity", "value"], rows, ["l", "r"])
+        add(Paragraph(f"Analysis of Simon design {res.label()} with {texts.stage_data(res)}. Same numbers as: {cmd}"))
+        add(Paragraph(f"Decision: {res.decision}"))
+        add(Paragraph(texts.ordering_sentence(res)))
+        add(tables.estimates_table(res))
 
 
 def report_format(path):

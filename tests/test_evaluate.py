@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from phase2design import evaluate
-from phase2design.cli import _flat, cli
+from phase2design.cli import cli
+from phase2design.cli._common import flat as _flat
 from phase2design.plots import evaluation_distributions, plot_evaluation
 
 

@@ -359,7 +359,7 @@ def test_missing_pyarrow_says_how_to_install(capsys, monkeypatch, tmp_path):
 
 
 def test_progress_bar_draws_only_on_a_terminal(monkeypatch, capsys):
-    from phase2design.cli_plan import _Bar
+    from phase2design.cli.grid import _Bar
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
     bar = _Bar(True)

@@ -1,1 +1,14 @@
-"""Presentation: numbers to text, Markdown, CSV and JSON tables."""
+"""Presentation, shared by the command line and the report.
+
+* :mod:`.blocks`: the document model (Heading, Paragraph, Items,
+  Preformatted, Table, Figure).
+* :mod:`.render`: :func:`~.render.fmt` (the one number format), table
+  renderers (text, Markdown, CSV, JSON) and document renderers (text as the
+  command line prints it, Markdown and HTML as the report writes them).
+* :mod:`.tables`: every table of designs, operating characteristics and
+  analyses, each built once.
+* :mod:`.texts`: sentences both print (conventions, search inputs, notes).
+
+Nothing here imports the rest of the library: builders read the attributes
+of the result objects they are given.
+"""

@@ -1,20 +1,16 @@
 """The ``phase2design report`` command: one self-contained HTML or Markdown file for a protocol.
 
-Registered in :mod:`phase2design.cli`; the library work is done by
-:func:`phase2design.report.make_report`.
+The library work is done by :func:`phase2design.report.make_report`.
 """
 
 import click
 
-from ._validation import is_count
-from .cli import _fail_bad, _parse_observed, _run
+from .._validation import is_count
+from ._common import design_inputs_options, fail_bad, parse_observed, run, use_agg
 
 
 @click.command()
-@click.option("--p0", type=float, required=True, help="Uninteresting response rate (H0).")
-@click.option("--p1", type=float, required=True, help="Response rate worth pursuing (H1).")
-@click.option("--alpha", type=float, required=True, help="Largest type I error.")
-@click.option("--beta", type=float, required=True, help="Largest type II error (power >= 1 - beta).")
+@design_inputs_options
 @click.option("--design", default="optimal", show_default=True,
               help="optimal, minimax, single (A'Hern), or a given design 'r1/n1,r/n' or 'r/n'.")
 @click.option("--observed", default=None,
@@ -38,25 +34,23 @@ def report(p0, p1, alpha, beta, design, observed, observed_stages, threshold, co
 
     Example: phase2design report --p0 0.1 --p1 0.3 --alpha 0.05 --beta 0.2 -o report.html
     """
-    from .report import make_report, report_format
+    from ..report import make_report, report_format
 
-    fmt = "md" if output is None else _run(lambda: report_format(output))
+    fmt = "md" if output is None else run(lambda: report_format(output))
     if observed is not None and observed_stages is not None:
-        _fail_bad("give --observed (a total x/n) or --observed-stages (x1,x2), not both")
-    obs = None if observed is None else _parse_observed(observed)
+        fail_bad("give --observed (a total x/n) or --observed-stages (x1,x2), not both")
+    obs = None if observed is None else parse_observed(observed)
     stages = None
     if observed_stages is not None:
         parts = observed_stages.replace(" ", "").split(",")
         if len(parts) not in (1, 2) or not all(is_count(p) for p in parts):
-            _fail_bad(f"--observed-stages must look like 'x1,x2' (or 'x1' after an early stop) with whole "
+            fail_bad(f"--observed-stages must look like 'x1,x2' (or 'x1' after an early stop) with whole "
                       f"numbers, got {observed_stages!r}")
         stages = tuple(int(p) for p in parts)
     figures = output is not None and not no_figures
     if figures:
-        import matplotlib
-
-        matplotlib.use("Agg")
-    text = _run(lambda: make_report(p0, p1, alpha, beta, design, observed=obs, observed_stages=stages,
+        use_agg()
+    text = run(lambda: make_report(p0, p1, alpha, beta, design, observed=obs, observed_stages=stages,
                                     threshold=threshold, confidence_level=confidence, nmax=nmax, fmt=fmt,
                                     figures=figures))
     if output is None:
@@ -66,5 +60,5 @@ def report(p0, p1, alpha, beta, design, observed, observed_stages, threshold, co
         with open(output, "w", encoding="utf-8") as fh:
             fh.write(text)
     except OSError as exc:
-        _fail_bad(f"cannot write report file {output!r}: {exc.strerror}")
+        fail_bad(f"cannot write report file {output!r}: {exc.strerror}")
     click.echo(f"wrote {output}", err=True)

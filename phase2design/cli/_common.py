@@ -1,0 +1,222 @@
+"""What every command shares: errors and exit codes, argument parsing, output, progress.
+
+Exit codes: 0 success, 1 no feasible design (the message says what to
+change), 2 bad input (one line on stderr), 130 interrupted.  Only click is
+imported here at start-up; the commands import the library (numba kernels,
+pandas, matplotlib) and :mod:`phase2design.present` inside their bodies, so
+the command line starts fast.
+"""
+
+import math
+import sys
+import time
+
+import click
+
+from .._validation import is_count
+
+FORMATS = ("table", "json", "csv", "markdown")
+
+
+class Infeasible(click.ClickException):
+    """No design meets the constraints (exit 1)."""
+
+    exit_code = 1
+
+
+class BadInput(click.ClickException):
+    """An argument is malformed or out of range (exit 2)."""
+
+    exit_code = 2
+
+
+def fail_bad(msg):
+    """Stop with exit code 2 and the one-line message ``msg``."""
+    raise BadInput(msg)
+
+
+def run(fn):
+    """Call ``fn()`` and turn library errors into one-line messages with the right exit code."""
+    from ..engine.oc import NoFeasibleDesignError
+
+    try:
+        return fn()
+    except NoFeasibleDesignError as e:
+        raise Infeasible(str(e)) from None
+    except (ValueError, TypeError) as e:
+        raise BadInput(str(e)) from None
+
+
+# ---------------------------------------------------------------------------
+# Argument parsing
+# ---------------------------------------------------------------------------
+
+def float_token(name, tok):
+    """One number of argument ``name``; exit 2 if ``tok`` is not one."""
+    try:
+        return float(tok)
+    except ValueError:
+        fail_bad(f"{name} must be a number, got {tok!r}")
+
+
+def parse_rates(name, text):
+    """'0.05,0.25' -> [0.05, 0.25]; '0:1:0.05' -> 0, 0.05, ..., 1 (inclusive)."""
+    text = text.strip()
+    if ":" in text:
+        parts = text.split(":")
+        if len(parts) != 3:
+            fail_bad(f"{name} grid must be START:STOP:STEP, got {text!r}")
+        start, stop, step = (float_token(name, t) for t in parts)
+        if not all(math.isfinite(v) for v in (start, stop, step)) or step <= 0 or stop < start:
+            fail_bad(f"{name} grid needs finite START <= STOP and STEP > 0, got {text!r}")
+        span = (stop - start) / step
+        if not math.isfinite(span) or span > 100000:
+            fail_bad(f"{name} grid must have at most 100000 points, got {text!r}")
+        count = math.floor(span + 1e-9) + 1
+        return [round(start + i * step, 12) for i in range(count)]
+    if not text:
+        fail_bad(f"{name} must not be empty")
+    tokens = text.split(",")
+    if any(not t.strip() for t in tokens):
+        fail_bad(f"{name} has an empty entry between commas, got {text!r}")
+    return [float_token(name, t) for t in tokens]
+
+
+def parse_x_of_n(what, text):
+    """'3/9' -> (3, 9): ``x`` responses of ``n`` patients; exit 2 naming ``what`` otherwise."""
+    parts = text.replace(" ", "").split("/")
+    if len(parts) != 2 or not all(is_count(p) for p in parts):
+        fail_bad(f"{what} must look like x/n with whole numbers (e.g. 3/9), got {text!r}")
+    return int(parts[0]), int(parts[1])
+
+
+def parse_observed(text):
+    """An observed result 'x/n' -> (x, n)."""
+    return parse_x_of_n("observed result", text)
+
+
+def parse_prior(text):
+    """A Beta prior: 'jeffreys', 'uniform' or 'a,b' -> the name or (a, b)."""
+    name = text.strip().lower()
+    if name in ("jeffreys", "uniform"):
+        return name
+    vals = parse_rates("prior", text)
+    if len(vals) != 2:
+        fail_bad(f"prior must be 'a,b' (Beta parameters), 'jeffreys' or 'uniform', got {text!r}")
+    return tuple(vals)
+
+
+# ---------------------------------------------------------------------------
+# Options shared by several commands
+# ---------------------------------------------------------------------------
+
+def error_rate_options(f):
+    """``--alpha`` and ``--beta``: the largest type I and type II errors of a design search."""
+    f = click.option("--beta", type=float, required=True, help="Largest type II error (power >= 1 - beta).")(f)
+    return click.option("--alpha", type=float, required=True, help="Largest type I error.")(f)
+
+
+def design_inputs_options(f):
+    """``--p0``, ``--p1``, ``--alpha`` and ``--beta``, the inputs of a design search, in this order in --help."""
+    f = error_rate_options(f)
+    f = click.option("--p1", type=float, required=True, help="Response rate worth pursuing (H1).")(f)
+    return click.option("--p0", type=float, required=True, help="Uninteresting response rate (H0).")(f)
+
+
+format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                             help="Output format; json equals the library's to_dict().")
+
+
+# ---------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------
+
+def emit(fmt, obj, headers, rows, document):
+    """Print a result in the chosen format.
+
+    Parameters
+    ----------
+    fmt : {"table", "json", "csv", "markdown"}
+    obj : dict or list
+        The library's ``to_dict()``, printed as JSON.
+    headers, rows : sequences
+        The raw values for CSV (exact) and Markdown (6 decimals).
+    document : callable
+        Returns the blocks of the table output; called only for it, since
+        building them can be the slow part (text pictures).
+    """
+    from ..present import render as R
+
+    if fmt == "json":
+        click.echo(R.to_json(obj))
+    elif fmt == "csv":
+        click.echo(R.csv_table(headers, rows))
+    elif fmt == "markdown":
+        click.echo(R.markdown_table(headers, [[R.fmt(c, 6) for c in r] for r in rows]))
+    else:
+        click.echo(R.render_text(document()))
+
+
+def flat(d, prefix=""):
+    """Nested dict -> one flat row (lists indexed), for csv and markdown."""
+    out = {}
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(flat(v, key + "."))
+        elif isinstance(v, list):
+            if v and isinstance(v[0], dict):
+                for i, item in enumerate(v):
+                    out.update(flat(item, f"{key}[{i}]."))
+            else:
+                out[key] = ";".join(str(x) for x in v)
+        else:
+            out[key] = v
+    return out
+
+
+class Progress:
+    """A one-line progress note on stderr, shown only on a terminal and only for slow runs."""
+
+    #: How many columns :meth:`done` blanks out (the longest note drawn).
+    clear_width = 60
+
+    def __init__(self, label, enabled):
+        self.label = label
+        self.enabled = enabled and sys.stderr.isatty()
+        self.start = time.monotonic()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, n):
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.start > 0.5 and now - self.last > 0.2:
+            click.echo(f"\r{self.label}: n = {n} ({now - self.start:.1f} s)", err=True, nl=False)
+            self.last = now
+            self.shown = True
+
+    def done(self):
+        """Erase the note (safe to call more than once)."""
+        if self.shown:
+            click.echo("\r" + " " * self.clear_width + "\r", err=True, nl=False)
+            self.shown = False
+
+
+# ---------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------
+
+def check_plot_path(path):
+    """Exit 2 before any work if a figure cannot be written to ``path`` (suffix, folder)."""
+    from ..plots import check_figure_path
+
+    run(lambda: check_figure_path(path))
+
+
+def use_agg():
+    """The CLI draws to files only: a non-interactive backend, chosen before anything is drawn."""
+    import matplotlib
+
+    matplotlib.use("Agg")

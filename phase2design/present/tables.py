@@ -1,0 +1,209 @@
+"""The tables of designs, operating characteristics and analyses, each built in one place.
+
+The command line prints them with :func:`phase2design.present.render.render_text`
+and the report renders the same :class:`~phase2design.present.blocks.Table`
+to HTML or Markdown, so both show the same digits: EN 2 decimals, PET 3 in
+design tables and 4 in OC tables, probabilities and error rates 4.
+
+Builders take library result objects and read only their attributes (this
+module imports nothing else from the library).
+"""
+
+from .blocks import Table
+from .render import fmt
+
+
+def _num(value, digits):
+    # float() so numpy scalars and integral values print with the table's decimals
+    return "" if value is None else fmt(float(value), digits)
+
+
+def _stage1(d):
+    return "-" if d.r1 is None else f"{d.r1}/{d.n1}"
+
+
+# ---------------------------------------------------------------------------
+# Shared by the command line and the report
+# ---------------------------------------------------------------------------
+
+def simon_design_table(designs):
+    """Simon two-stage designs: r1/n1, r/n, EN0, PET0, attained alpha, power, EN1 and q range.
+
+    Parameters
+    ----------
+    designs : iterable of TwoStageDesign
+        E.g. ``SimonResult.admissible`` (minimax to optimal) or ``best_by_n``.
+
+    Returns
+    -------
+    Table
+    """
+    rows = [[d.kind or "", f"{d.r1}/{d.n1}", f"{d.r}/{d.n}", _num(d.en0, 2), _num(d.pet0, 3),
+             _num(d.attained_alpha, 4), _num(d.power, 4), _num(d.en1, 2),
+             "" if d.q_low is None else f"[{d.q_low:.3f}, {d.q_high:.3f}]"] for d in designs]
+    return Table(["design", "r1/n1", "r/n", "EN0", "PET0", "alpha", "power", "EN1", "q range"], rows,
+                 ["l", "r", "r", "r", "r", "r", "r", "r", "l"])
+
+
+def single_stage_table(candidates, caption=None):
+    """Feasible single-stage designs r/n with the smallest count that rejects, alpha and power.
+
+    Parameters
+    ----------
+    candidates : iterable of SingleStageDesign
+        ``SingleStageResult.candidates``, smallest feasible n first.
+    caption : str, optional
+
+    Returns
+    -------
+    Table
+    """
+    rows = [[d.label(), f"{d.r_min}/{d.n}", _num(d.attained_alpha, 4), _num(d.power, 4)] for d in candidates]
+    return Table(["r/n", "at least", "alpha", "power"], rows, caption=caption)
+
+
+def oc_table(oc):
+    """Operating characteristics over the response rates p.
+
+    Parameters
+    ----------
+    oc : OperatingCharacteristics
+
+    Returns
+    -------
+    Table
+        Two-stage: P(reject H0), PET, EN and the three stage outcomes;
+        single stage: P(reject H0) and EN.
+    """
+    if oc.design == "two-stage":
+        return Table(["p", "P(reject H0)", "PET", "EN", "stop stage 1", "continue, fail", "continue, succeed"],
+                     [[_num(r["p"], 4), _num(r["reject"], 4), _num(r["pet"], 4), _num(r["en"], 2),
+                       _num(r["stop_stage1"], 4), _num(r["continue_fail"], 4), _num(r["continue_success"], 4)]
+                      for r in oc.rows()])
+    return Table(["p", "P(reject H0)", "EN"],
+                 [[_num(r["p"], 4), _num(r["reject"], 4), _num(r["en"], 2)] for r in oc.rows()])
+
+
+def interval_table(ev):
+    """The confidence intervals of an evaluation, in percent, and whether each contains the threshold.
+
+    Parameters
+    ----------
+    ev : Evaluation
+
+    Returns
+    -------
+    Table
+    """
+    return Table(["level", "method", "low", "high", f"contains {ev.threshold.threshold:.10g}"],
+                 [[f"{100 * ci.confidence_level:.10g}%", ci.method, f"{100 * ci.low:.1f}%", f"{100 * ci.high:.1f}%",
+                   "yes" if inside else "no"] for ci, inside in zip(ev.intervals, ev.threshold.inside_ci)],
+                 ["r", "l", "r", "r", "l"])
+
+
+def estimates_table(res):
+    """Estimates, exact and mid-p intervals and p-values after a two-stage trial (stage-wise ordering).
+
+    Parameters
+    ----------
+    res : TwoStageAnalysis
+
+    Returns
+    -------
+    Table
+    """
+    lvl = f"{100 * res.confidence_level:.10g}%"
+    rows = [["naive x/n (biased after a two-stage design)", _num(res.naive_estimate, 4)],
+            ["UMVUE (Jung & Kim 2004)", _num(res.umvue, 4)],
+            ["median-unbiased estimate", _num(res.median_unbiased, 4)],
+            [f"{lvl} exact CI", f"{res.ci_lower:.4f} - {res.ci_upper:.4f}"],
+            [f"{lvl} mid-p CI", f"{res.ci_midp_lower:.4f} - {res.ci_midp_upper:.4f}"]]
+    if res.pvalue is not None:
+        rows.append([f"one-sided p-value vs p0 = {res.p0:.10g}", _num(res.pvalue, 4)])
+        rows.append(["mid-p value", _num(res.pvalue_midp, 4)])
+    return Table(["quantity", "value"], rows, ["l", "r"])
+
+
+# ---------------------------------------------------------------------------
+# Command line only
+# ---------------------------------------------------------------------------
+
+def feasible_table(records, note=None):
+    """Feasible Simon designs as listed by ``simon_feasible_designs`` (records of its data frame)."""
+    return Table(["r1/n1", "r/n", "EN0", "PET0", "alpha", "power"],
+                 [[f"{int(r['r1'])}/{int(r['n1'])}", f"{int(r['r'])}/{int(r['n'])}", fmt(r["en0"], 2),
+                   fmt(r["pet0"], 3), fmt(r["attained_alpha"], 4), fmt(r["power"], 4)] for r in records],
+                 note=note)
+
+
+def cutoffs_table(tab):
+    """Every cut-off r = 0..n of a fixed-size single-stage trial: alpha at each p0, power at p1.
+
+    Parameters
+    ----------
+    tab : CutoffTable
+    """
+    headers = (["r", "rule"] + [f"alpha at p0={v:.10g}" for v in tab.p0]
+               + ([f"power at p1={tab.p1:.10g}"] if tab.power else []))
+    rows = []
+    for j, r in enumerate(tab.r):
+        rule = f">= {r + 1} of {tab.n}" if r < tab.n else "never"
+        row = [r, rule] + [fmt(a[j], 4) for a in tab.alpha]
+        if tab.power:
+            row.append(fmt(tab.power[j], 4))
+        rows.append(row)
+    return Table(headers, rows, ["r", "l"] + ["r"] * (len(headers) - 2))
+
+
+def plan_rates_table(plan):
+    """The candidate p1 values of a follow-up plan, where each came from and whether it was used."""
+    rows = []
+    for c in plan.candidates:
+        used = "yes" if c.used else f"no: {c.note}"
+        if c.used and not c.plausible:
+            used = "yes (implausible)"
+        value = "" if c.source == "given" else fmt(c.value, 4)
+        rows.append([f"{c.p1:.10g}", c.source, value, fmt(c.posterior_prob_at_least, 3), used])
+    return Table(["p1", "from", "value", "P(p >= p1 | pilot)", "used"], rows, ["r", "l", "r", "r", "l"])
+
+
+def plan_designs_table(plan):
+    """The follow-up designs for each p1, exact at p0 and p1 and averaged over the pilot's posterior."""
+    rows = [[f"{d.p1:.10g}", d.kind, _stage1(d), f"{d.r}/{d.n}", fmt(d.en0, 2), fmt(d.pet0, 3),
+             fmt(d.attained_alpha, 4), fmt(d.power, 4), fmt(d.assurance, 4), fmt(d.expected_n, 2), fmt(d.pet, 3)]
+            for d in plan.designs]
+    return Table(["p1", "design", "r1/n1", "r/n", "EN0", "PET0", "alpha", "power", "assurance", "E[N]", "P(stop)"],
+                 rows, ["r", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r"])
+
+
+_GRID_FIELDS = ("p0", "p1", "alpha", "beta", "family", "kind", "r1", "n1", "r", "n", "en0", "pet0",
+                "attained_alpha", "power", "q_low", "q_high", "note")
+
+
+def grid_table(rows):
+    """The rows of a design grid (one per scenario and design kind; kind ``none``: no feasible design)."""
+    out = []
+    for r in rows:
+        d = dict(zip(_GRID_FIELDS, r))
+        inputs = [f"{d['p0']:.10g}", f"{d['p1']:.10g}", f"{d['alpha']:.10g}", f"{d['beta']:.10g}"]
+        if d["kind"] == "none":
+            out.append(inputs + [f"{d['family']}: none", "", "", "", "", "", ""])
+            continue
+        out.append(inputs + [d["kind"], "-" if d["r1"] is None else f"{d['r1']}/{d['n1']}", f"{d['r']}/{d['n']}",
+                             fmt(d["en0"], 2), fmt(d["pet0"], 3), fmt(d["attained_alpha"], 4), fmt(d["power"], 4)])
+    return Table(["p0", "p1", "alpha", "beta", "design", "r1/n1", "r/n", "EN0", "PET0", "att. alpha", "power"], out,
+                 ["r", "r", "r", "r", "l", "r", "r", "r", "r", "r", "r"])
+
+
+__all__ = [
+    "cutoffs_table",
+    "estimates_table",
+    "feasible_table",
+    "grid_table",
+    "interval_table",
+    "oc_table",
+    "plan_designs_table",
+    "plan_rates_table",
+    "simon_design_table",
+    "single_stage_table",
+]
