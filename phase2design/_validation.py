@@ -109,36 +109,6 @@ def check_two_stage(r1, n1, r, n):
     return r1, n1, r, n
 
 
-def parse_design(design):
-    """A design as ("single", (r, n)) or ("two", (r1, n1, r, n)), validated.
-
-    Accepts "r/n", "r1/n1,r/n" (spaces allowed), tuples of 2 or 4 whole
-    numbers, or an object with attributes r, n (and r1, n1).
-    """
-    if hasattr(design, "r") and hasattr(design, "n"):
-        if hasattr(design, "r1") and hasattr(design, "n1"):
-            design = (design.r1, design.n1, design.r, design.n)
-        else:
-            design = (design.r, design.n)
-    if isinstance(design, str):
-        text = design.replace(" ", "")
-        parts = text.split(",")
-        nums = []
-        for part in parts:
-            bits = part.split("/")
-            if len(bits) != 2 or not all(is_count(b) for b in bits):
-                raise ValueError(f"design must look like 'r/n' or 'r1/n1,r/n' (whole numbers), got {design!r}")
-            nums.extend(int(b) for b in bits)
-        if len(nums) not in (2, 4):
-            raise ValueError(f"design must look like 'r/n' or 'r1/n1,r/n', got {design!r}")
-        design = tuple(nums)
-    if not isinstance(design, (tuple, list)) or len(design) not in (2, 4):
-        raise TypeError(f"design must be 'r/n', 'r1/n1,r/n' or a tuple of 2 or 4 whole numbers, got {design!r}")
-    if len(design) == 2:
-        return "single", check_single_stage(*design)
-    return "two", check_two_stage(*design)
-
-
 #: Range accepted for Beta parameters: below 1e-6 the beta-binomial sums underflow and a + b above 1e12
 #: overflows the log-beta terms' precision; neither is a prior anyone holds.
 BETA_PARAM_RANGE = (1e-6, 1e12)

@@ -21,8 +21,8 @@ from typing import Optional, Tuple
 import numpy as np
 
 from .numerics import _binomial as K
-from ._validation import (check_choice, check_int, check_prior, check_probability, check_rate, exact_decimal,
-                          parse_design)
+from ._validation import (check_choice, check_int, check_prior, check_probability, check_rate, exact_decimal)
+from .engine.design import Design
 from .intervals import (EXACT_N_LIMIT, METHODS, ConfidenceInterval, _check_n, _unsigned, binom_pvalue,
                         posterior_prob_at_least, proportion_ci)
 from .results import _plain
@@ -246,7 +246,7 @@ def evaluate(x, n, threshold, *, p0=None, design=None, confidence_level=(0.90, 0
     prior = check_prior(prior)
     if p0 is not None:
         p0 = check_rate("p0", _unsigned(p0))
-    parsed = None if design is None else parse_design(design)
+    parsed = None if design is None else Design.parse(design).simple_form("evaluate")
 
     intervals = tuple(proportion_ci(x, n, c, method=ci_method) for c in levels)
     t_exact = exact_decimal(threshold)

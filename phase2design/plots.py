@@ -359,8 +359,8 @@ def oc_curve_data(designs, p=None, *, labels=None):
         as numpy arrays, and ``oc``, the
         :class:`~phase2design.results.OperatingCharacteristics`.
     """
-    from ._validation import parse_design
-    from .engine.oc import single_stage_oc, two_stage_oc
+    from .engine.design import Design
+    from .engine.oc import design_oc, single_stage_oc, two_stage_oc
 
     items = [designs] if _is_one_design(designs) else list(designs)
     if not items:
@@ -372,12 +372,19 @@ def oc_curve_data(designs, p=None, *, labels=None):
     grid = np.round(np.linspace(0.0, 1.0, 101), 12) if p is None else p
     out = []
     for i, obj in enumerate(items):
-        kind, values = parse_design(obj)
-        oc = single_stage_oc(*values, grid) if kind == "single" else two_stage_oc(*values, grid)
-        out.append({"label": labels[i] if labels is not None else _design_label(obj, kind, values),
-                    "design": oc.label, "stages": 1 if kind == "single" else 2,
-                    "p": np.asarray(oc.p), "reject": np.asarray(oc.reject), "pet": np.asarray(oc.pet),
-                    "en": np.asarray(oc.en), "oc": oc})
+        d = Design.parse(obj)
+        if d.is_single or d.is_simon:
+            kind, values = d.simple_form("plots")
+            oc = single_stage_oc(*values, grid) if kind == "single" else two_stage_oc(*values, grid)
+            label, pet, en = _design_label(obj, kind, values), oc.pet, oc.en
+        else:
+            oc = design_oc(d, grid)
+            # "stop early": every stop before the last stage, for futility or efficacy
+            label, pet, en = f"{d.stages} stage {d.label()}", [sum(s[:-1]) for s in oc.stop], oc.en
+        out.append({"label": labels[i] if labels is not None else label,
+                    "design": d.label(), "stages": d.stages,
+                    "p": np.asarray(oc.p), "reject": np.asarray(oc.reject), "pet": np.asarray(pet),
+                    "en": np.asarray(en), "oc": oc})
     return out
 
 

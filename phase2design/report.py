@@ -29,7 +29,8 @@ import re
 from dataclasses import replace
 
 from . import __version__
-from ._validation import check_choice, check_int, check_probability, check_rate, is_count, parse_design
+from ._validation import check_choice, check_int, check_probability, check_rate, is_count
+from .engine.design import Design
 from .present import tables, texts
 from .present.blocks import Figure, Heading, Items, Paragraph, Preformatted, Table
 from .present.render import render_html, render_markdown
@@ -270,11 +271,11 @@ def _two_stage_cmd(d):
 # ---------------------------------------------------------------------------
 
 def _parse_design_arg(design):
-    """("keyword", name) for 'optimal', 'minimax' or 'single', else parse_design's ("single"|"two", values)."""
+    """("keyword", name) for 'optimal', 'minimax' or 'single', else ("single"|"two", values) of the design."""
     if isinstance(design, str) and design.strip() in DESIGN_CHOICES:
         return "keyword", design.strip()
     try:
-        return parse_design(design)
+        return Design.parse(design).simple_form("report")
     except ValueError as exc:
         if isinstance(design, str) and "look like" in str(exc):
             raise ValueError(f"design must be 'optimal', 'minimax', 'single', 'r/n' or 'r1/n1,r/n', "

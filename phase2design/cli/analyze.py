@@ -1,4 +1,4 @@
-"""``phase2design analyze``: exact inference after a Simon two-stage trial."""
+"""``phase2design analyze``: the design's decision and exact inference after a multi-stage trial."""
 
 import click
 
@@ -6,25 +6,54 @@ from ._common import emit, fail_bad, flat, format_option, run
 
 
 @click.command()
-@click.option("--design", required=True, help="Simon design 'r1/n1,r/n' the trial followed.")
-@click.option("--x1", type=int, required=True, help="Responses in stage 1.")
+@click.option("--design", required=True,
+              help="Design the trial followed: Simon 'r1/n1,r/n', or any multi-stage design such as "
+                   "'0/6,2/17,5/29' or '3:6/16,11/41' (cumulative sizes; see oc --design).")
+@click.option("--x1", type=int, default=None, help="Responses in stage 1 (two-stage designs).")
 @click.option("--x2", type=int, default=None, help="Responses in stage 2 (omit if the trial stopped).")
 @click.option("--n2", type=int, default=None, help="Stage-2 patients actually evaluated, if not as planned.")
+@click.option("--responses", default=None, metavar="X1,X2,...",
+              help="Responses in each stage run, not cumulative, e.g. 1,2,4 (any design; instead of --x1/--x2).")
 @click.option("--p0", type=float, default=None, help="Null response rate for the p-value.")
 @click.option("--confidence", type=float, default=0.95, show_default=True, help="Two-sided confidence level.")
 @format_option
-def analyze(design, x1, x2, n2, p0, confidence, fmt):
-    """Exact inference after a Simon two-stage trial (stage-wise ordering).
+def analyze(design, x1, x2, n2, responses, p0, confidence, fmt):
+    """Exact inference after a multi-stage trial (stage-wise ordering).
 
-    Example: phase2design analyze --design 1/10,5/29 --x1 2 --x2 4 --p0 0.1
+    Examples: phase2design analyze --design 1/10,5/29 --x1 2 --x2 4 --p0 0.1;
+    phase2design analyze --design 0/6,2/17,5/29 --responses 1,2,4 --p0 0.1
     """
-    from .._validation import parse_design
+    from ..engine.design import Design
     from ..twostage_inference import analyze_two_stage
 
-    kind, values = run(lambda: parse_design(design))
-    if kind != "two":
-        fail_bad(f"design must be a two-stage 'r1/n1,r/n' for analyze, got {design!r}; "
+    d = run(lambda: Design.parse(design))
+    if d.is_single:
+        fail_bad(f"design must be a two-stage 'r1/n1,r/n' (or have more stages) for analyze, got {design!r}; "
                  f"use 'evaluate x/n --design r/n' for a single-stage trial")
+    counts = None
+    if responses is not None:
+        if x1 is not None or x2 is not None:
+            fail_bad("give the data either as --responses or as --x1/--x2, not both")
+        bits = [b.strip() for b in responses.split(",")]
+        if not all(b.isdigit() for b in bits):
+            fail_bad(f"--responses must be whole numbers separated by commas, one per stage run (e.g. 1,2,4), "
+                     f"got {responses!r}")
+        counts = [int(b) for b in bits]
+    elif x1 is None:
+        fail_bad("give the data: --x1 (and --x2 if the trial went on) for a two-stage design, or --responses "
+                 "X1,X2,... with the responses of each stage run")
+    if not d.is_simon:
+        if counts is None:
+            fail_bad(f"design {d.label()!r} has {d.stages} stages or an efficacy stop: give its data as "
+                     f"--responses X1,X2,... (responses in each stage run)")
+        if n2 is not None:
+            fail_bad("--n2 (a stage 2 of another size) applies to two-stage designs only")
+        return _analyze_multistage(d, counts, p0, confidence, fmt)
+    values = d.as_simon()
+    if counts is not None:
+        if len(counts) > 2:
+            fail_bad(f"--responses must give at most 2 stages for design {d.label()!r}, got {len(counts)}")
+        x1, x2 = counts[0], (counts[1] if len(counts) == 2 else None)
     res = run(lambda: analyze_two_stage(values, x1, x2, n2=n2, p0=p0, confidence_level=confidence))
     d = res.to_dict()
     row = flat(d)
@@ -45,3 +74,27 @@ def analyze(design, x1, x2, n2, p0, confidence, fmt):
         return blocks
 
     emit(fmt, d, list(row.keys()), [list(row.values())], document)
+
+
+def _analyze_multistage(design, counts, p0, confidence, fmt):
+    from ..analysis import analyze_design
+
+    res = run(lambda: analyze_design(design, counts, p0=p0, confidence_level=confidence))
+    d = res.to_dict()
+    row = flat(d)
+
+    def document():
+        from ..present import tables as T
+        from ..present import texts
+        from ..present.blocks import Items, Paragraph
+
+        data = ", ".join(f"stage {j + 1}: {x} of {m}" for j, (x, m) in
+                         enumerate(zip(res.responses, design.stage_sizes)))
+        return [Items([f"Analysis of {design.family} design {design.label()} with {data}",
+                       "Convention: after stage j, stop (not promising) if S_j <= a_j; stop and declare the drug "
+                       "promising if S_j > b_j (written a:b/N); at the end, promising if S_J > r.",
+                       f"Decision: {res.decision}"]),
+                Paragraph(texts.ordering_sentence(res)), T.estimates_table(res, design.family)]
+
+    emit(fmt, d, list(row.keys()), [list(row.values())], document)
+

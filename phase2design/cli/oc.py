@@ -8,43 +8,53 @@ from ._common import check_plot_path, emit, fail_bad, format_option, parse_rates
 @click.command()
 @click.option("--r1", type=int, default=None, help="Stop after stage 1 if X1 <= r1 (omit for single stage).")
 @click.option("--n1", type=int, default=None, help="Stage-1 sample size (omit for single stage).")
-@click.option("--r", "r", type=int, required=True, help="Declare promising if total responses > r.")
-@click.option("--n", "n", type=int, required=True, help="Total sample size.")
+@click.option("--r", "r", type=int, default=None, help="Declare promising if total responses > r.")
+@click.option("--n", "n", type=int, default=None, help="Total sample size.")
+@click.option("--design", "design_text", default=None, metavar="DESIGN",
+              help="Instead of --r1/--n1/--r/--n: any design, cumulative sizes, e.g. '1/10,5/29', "
+                   "'0/6,2/17,5/29' (three stages) or '3:6/16,11/41' (stop for efficacy after stage 1 if "
+                   "more than 6 respond); JSON as written by --format json.")
 @click.option("--p", "p", type=str, required=True, help="Response rates: '0.05,0.25' or a grid '0:1:0.05'.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="Draw P(declare promising), PET and EN over the --p grid to FILE (.png, .svg or .pdf).")
 @click.option("--compare", multiple=True, metavar="DESIGN",
-              help="Another design 'r1/n1,r/n' or 'r/n' to overlay on --plot (repeatable).")
+              help="Another design ('r/n', 'r1/n1,r/n', 'a1/N1,...,r/N', 'a:b/N,...') to overlay on --plot "
+                   "(repeatable).")
 @click.option("--p0", "mark_p0", type=float, default=None, help="Mark p0 on --plot.")
 @click.option("--p1", "mark_p1", type=float, default=None, help="Mark p1 on --plot.")
 @format_option
-def oc(r1, n1, r, n, p, plot_path, compare, mark_p0, mark_p1, fmt):
+def oc(r1, n1, r, n, design_text, p, plot_path, compare, mark_p0, mark_p1, fmt):
     """Exact operating characteristics of a design over response rates.
 
     Examples: phase2design oc --r1 0 --n1 9 --r 2 --n 24 --p 0.05,0.25;
+    phase2design oc --design 0/6,2/17,5/29 --p 0.1,0.3;
     phase2design oc --r1 1 --n1 10 --r 5 --n 29 --p 0:0.6:0.01 --plot oc.png
     --compare 1/15,5/25 --compare 5/25 --p0 0.1 --p1 0.3
     """
+    from ..engine.design import Design
     from ..engine.oc import single_stage_oc, two_stage_oc
 
     ps = parse_rates("p", p)
+    if design_text is not None:
+        if any(v is not None for v in (r1, n1, r, n)):
+            fail_bad("give the design either as --design or as --r1/--n1/--r/--n, not both")
+        design = run(lambda: Design.parse(design_text))
+        if design.is_single:
+            r, n = design.r, design.n[0]
+        elif design.is_simon:
+            r1, n1, r, n = design.as_simon()
+        else:
+            return _multistage(design, ps, plot_path, compare, mark_p0, mark_p1, fmt)
+    elif r is None or n is None:
+        fail_bad("give the design: --r and --n (with --r1 and --n1 for two stages), or --design such as "
+                 "'1/10,5/29' or '0/6,2/17,5/29'")
     if (r1 is None) != (n1 is None):
         fail_bad("give both --r1 and --n1 for a two-stage design, or neither for a single-stage design")
     if plot_path is None and (compare or mark_p0 is not None or mark_p1 is not None):
         fail_bad("--compare, --p0 and --p1 only change the figure; give --plot FILE as well")
     if plot_path is not None:
         check_plot_path(plot_path)
-        from .._validation import check_rate, parse_design
-
-        others = []
-        for c in compare:
-            try:
-                others.append(parse_design(c))
-            except (ValueError, TypeError) as e:
-                fail_bad(f"--compare {c!r}: {e}")
-        for name, v in (("p0", mark_p0), ("p1", mark_p1)):
-            if v is not None:
-                run(lambda name=name, v=v: check_rate(name, v, closed=True))
+        others = _compare_designs(compare, mark_p0, mark_p1)
     if r1 is None:
         res = run(lambda: single_stage_oc(r, n, ps))
     else:
@@ -64,12 +74,62 @@ def oc(r1, n1, r, n, p, plot_path, compare, mark_p0, mark_p1, fmt):
 
     emit(fmt, res.to_dict(), cols, rows, document)
     if plot_path is not None:
-        use_agg()
-        from ..plots import plot_oc
-
         main_design = (r, n) if r1 is None else (r1, n1, r, n)
-        run(lambda: plot_oc([main_design] + [v for _, v in others], ps, p0=mark_p0, p1=mark_p1, path=plot_path))
-        if len(ps) < 10:
-            click.echo(f"note: the figure has only {len(ps)} points; a grid such as --p 0:1:0.01 draws smooth "
-                       f"curves", err=True)
-        click.echo(f"wrote {plot_path}", err=True)
+        _draw(main_design, others, ps, mark_p0, mark_p1, plot_path)
+
+
+def _compare_designs(compare, mark_p0, mark_p1):
+    """The --compare designs, parsed, and the --p0/--p1 marks checked: one-line errors."""
+    from .._validation import check_rate
+    from ..engine.design import Design
+
+    others = []
+    for c in compare:
+        try:
+            others.append(Design.parse(c))
+        except (ValueError, TypeError) as e:
+            fail_bad(f"--compare {c!r}: {e}")
+    for name, v in (("p0", mark_p0), ("p1", mark_p1)):
+        if v is not None:
+            run(lambda name=name, v=v: check_rate(name, v, closed=True))
+    return others
+
+
+def _draw(main_design, others, ps, mark_p0, mark_p1, plot_path):
+    use_agg()
+    from ..plots import plot_oc
+
+    run(lambda: plot_oc([main_design] + others, ps, p0=mark_p0, p1=mark_p1, path=plot_path))
+    if len(ps) < 10:
+        click.echo(f"note: the figure has only {len(ps)} points; a grid such as --p 0:1:0.01 draws smooth "
+                   f"curves", err=True)
+    click.echo(f"wrote {plot_path}", err=True)
+
+
+def _multistage(design, ps, plot_path, compare, mark_p0, mark_p1, fmt):
+    """OC table of a design with three or more stages or an efficacy stop."""
+    from ..engine.oc import design_oc
+
+    if plot_path is None and (compare or mark_p0 is not None or mark_p1 is not None):
+        fail_bad("--compare, --p0 and --p1 only change the figure; give --plot FILE as well")
+    others = _compare_designs(compare, mark_p0, mark_p1) if plot_path is not None else []
+    if plot_path is not None:
+        check_plot_path(plot_path)
+    res = run(lambda: design_oc(design, ps))
+    cols = res.columns()
+    rows = [[row[c] for c in cols] for row in res.rows()]
+
+    def document():
+        from ..present import tables as T
+        from ..present.blocks import Items
+
+        return [Items([f"Operating characteristics of {design.family} design {design.label()} "
+                       f"(cumulative sizes {', '.join(map(str, design.n))})",
+                       "Convention: after stage j, stop (not promising) if S_j <= a_j; stop and declare the drug "
+                       "promising if S_j > b_j (written a:b/N); at the end, promising if S_J > r.",
+                       f"Rule: {design.rule()}."]),
+                T.design_oc_table(res)]
+
+    emit(fmt, res.to_dict(), cols, rows, document)
+    if plot_path is not None:
+        _draw(design, others, ps, mark_p0, mark_p1, plot_path)

@@ -281,6 +281,18 @@ class Design:
                              f"got {self.label()!r}")
         return self.futility[0], self.n[0], self.r, self.n[1]
 
+    def simple_form(self, where):
+        """``("single", (r, n))`` or ``("two", (r1, n1, r, n))``, for code that knows one or two stages.
+
+        Raises ValueError naming ``where`` for a design with more stages or an efficacy stop.
+        """
+        if self.is_single:
+            return "single", (self.r, self.n[0])
+        if self.is_simon:
+            return "two", self.as_simon()
+        raise ValueError(f"design must be a single-stage 'r/n' or two-stage 'r1/n1,r/n' design without "
+                         f"efficacy stop for {where}, got {self.label()!r}")
+
     # -- words ---------------------------------------------------------------------------------------
 
     def label(self):
@@ -309,7 +321,9 @@ class Design:
             a, b = self.futility[j], self.efficacy[j]
             where = f"after {_patients(self.n[j])}" + (" in all" if j else "")
             bits = []
-            if a >= 0:
+            if a == 0:
+                bits.append("stop (not promising) if none has responded")
+            elif a > 0:
                 bits.append(f"stop (not promising) if {a} or fewer have responded")
             if b is not None:
                 bits.append(f"stop and declare the drug promising (reject H0) if more than {b} have "

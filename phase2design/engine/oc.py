@@ -110,7 +110,12 @@ class DesignOC:
         return tuple(e[-1] for e in self.efficacy)
 
     def columns(self):
-        """Column names of :meth:`rows`: p, reject, en, then per stage the stops that can happen."""
+        """Column names of :meth:`rows`: p, reject, en, the stops each stage can make, then ``complete``.
+
+        ``stopJ_futility`` is P(stop after stage J, not promising), ``stopJ_efficacy`` P(stop after stage J,
+        promising) and ``complete`` P(every stage is run), so that with the stops it gives the distribution
+        of the sample size.
+        """
         d = self.design
         cols = ["p", "reject", "en"]
         for j in range(d.stages - 1):
@@ -118,7 +123,7 @@ class DesignOC:
                 cols.append(f"stop{j + 1}_futility")
             if d.efficacy[j] is not None:
                 cols.append(f"stop{j + 1}_efficacy")
-        return cols
+        return cols + ["complete"]
 
     def rows(self):
         out = []
@@ -127,6 +132,7 @@ class DesignOC:
             for j in range(self.design.stages - 1):
                 row[f"stop{j + 1}_futility"] = self.futility[i][j]
                 row[f"stop{j + 1}_efficacy"] = self.efficacy[i][j]
+            row["complete"] = self.stop[i][-1]
             out.append({c: row[c] for c in self.columns()})
         return out
 

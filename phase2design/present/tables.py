@@ -84,6 +84,41 @@ def oc_table(oc):
                  [[_num(r["p"], 4), _num(r["reject"], 4), _num(r["en"], 2)] for r in oc.rows()])
 
 
+def design_oc_table(oc):
+    """Operating characteristics of any design over the response rates p.
+
+    Parameters
+    ----------
+    oc : DesignOC
+
+    Returns
+    -------
+    Table
+        p, P(reject H0), EN, the probability of stopping after each stage for futility and (where the
+        design can) for efficacy, and the probability of completing every stage; with the stops, the
+        last column gives the distribution of the sample size.
+    """
+    d = oc.design
+    heads = ["p", "P(reject H0)", "EN"]
+    for j in range(d.stages - 1):
+        if d.futility[j] >= 0:
+            heads.append(f"stop {j + 1}: futility")
+        if d.efficacy[j] is not None:
+            heads.append(f"stop {j + 1}: efficacy")
+    heads.append(f"complete (n = {d.n_max})")
+    rows = []
+    for i, p in enumerate(oc.p):
+        row = [_num(p, 4), _num(oc.reject[i], 4), _num(oc.en[i], 2)]
+        for j in range(d.stages - 1):
+            if d.futility[j] >= 0:
+                row.append(_num(oc.futility[i][j], 4))
+            if d.efficacy[j] is not None:
+                row.append(_num(oc.efficacy[i][j], 4))
+        row.append(_num(oc.stop[i][-1], 4))
+        rows.append(row)
+    return Table(heads, rows)
+
+
 def interval_table(ev):
     """The confidence intervals of an evaluation, in percent, and whether each contains the threshold.
 
@@ -101,19 +136,21 @@ def interval_table(ev):
                  ["r", "l", "r", "r", "l"])
 
 
-def estimates_table(res):
-    """Estimates, exact and mid-p intervals and p-values after a two-stage trial (stage-wise ordering).
+def estimates_table(res, design_word="two-stage"):
+    """Estimates, exact and mid-p intervals and p-values after a multi-stage trial (stage-wise ordering).
 
     Parameters
     ----------
-    res : TwoStageAnalysis
+    res : TwoStageAnalysis or DesignAnalysis
+    design_word : str
+        How the naive estimate's caveat names the design (``"two-stage"``, ``"3-stage"``...).
 
     Returns
     -------
     Table
     """
     lvl = f"{100 * res.confidence_level:.10g}%"
-    rows = [["naive x/n (biased after a two-stage design)", _num(res.naive_estimate, 4)],
+    rows = [[f"naive x/n (biased after a {design_word} design)", _num(res.naive_estimate, 4)],
             ["UMVUE (Jung & Kim 2004)", _num(res.umvue, 4)],
             ["median-unbiased estimate", _num(res.median_unbiased, 4)],
             [f"{lvl} exact CI", f"{res.ci_lower:.4f} - {res.ci_upper:.4f}"],
