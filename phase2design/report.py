@@ -375,8 +375,7 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
         :func:`phase2design.simon_design`).
     """
     from .engine.oc import NoFeasibleDesignError, single_stage_oc, two_stage_oc
-    from .families.simon import simon_design
-    from .families.single import single_stage_design
+    from .families.base import families, get_family
 
     fmt = check_choice("fmt", fmt, FORMATS)
     if observed is not None and observed_stages is not None:
@@ -385,13 +384,19 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
     stages = None if observed_stages is None else _parse_stages(observed_stages)
     level = check_probability("confidence_level", confidence_level)
     _parse_design_arg(design)  # a malformed design fails before the search
-    simon = simon_design(p0, p1, alpha, beta, nmax=nmax)
+    # Simon's search validates the inputs and must succeed (the figures show its design space); every
+    # other registered family may find nothing
+    simon = get_family("simon").search(p0, p1, alpha, beta, nmax=nmax)
     p0, p1, alpha, beta = simon.p0, simon.p1, simon.alpha, simon.beta
     threshold = p1 if threshold is None else check_rate("threshold", threshold)
-    try:
-        single = single_stage_design(p0, p1, alpha, beta, nmax=nmax)
-    except NoFeasibleDesignError:
-        single = None
+    searched = {"simon": simon}
+    for family in families():
+        if family.name not in searched:
+            try:
+                searched[family.name] = family.search(p0, p1, alpha, beta, nmax=nmax)
+            except NoFeasibleDesignError:
+                searched[family.name] = None
+    single = searched.get("single")
     d, kind = _select(design, simon, single, p0, p1, alpha, beta)
     two = hasattr(d, "r1")
     if stages is not None and not two:
@@ -478,23 +483,12 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
     add(Paragraph(protocol_paragraph(d, kind=kind, alpha=alpha, beta=beta), cls="protocol"))
 
     # --- candidates -----------------------------------------------------------------------------------
+    # every registered family's candidates, the chosen design's family first
     add(Heading("Candidate designs"))
-    inputs = texts.design_inputs(p0, p1, alpha, beta)
-    add(Paragraph(f"Simon two-stage designs for {inputs}: the admissible designs (Jung et al. 2004), from minimax "
-                  f"to optimal. {texts.CONVENTION_2}"))
-    add(tables.simon_design_table(simon.admissible))
-    add(Items(texts.simon_notes(simon, "q n + (1 - q) EN0")))
-    if single is not None:
-        s = single.design
-        add(Paragraph(f"Single-stage design for {inputs} (A'Hern 2001; strict comparison of exact values). "
-                      f"Convention: r/n = declare the drug promising (reject H0) if X > r, i.e. at least r + 1 of n "
-                      f"respond. Design: {s.label()}: {s.rule()}; attained alpha {s.attained_alpha:.4f}, power "
-                      f"{s.power:.4f}. Smallest feasible n first (a larger n is not always feasible):"))
-        # the command line right-aligns the design labels as it does every column; the report left-aligns
-        # them, as in its other design tables
-        add(replace(tables.single_stage_table(single.candidates), aligns=("l", "r", "r", "r")))
-    else:
-        add(Paragraph(f"No single-stage design meets alpha={alpha:.10g} and beta={beta:.10g} in the range searched."))
+    chosen = "simon" if two else "single"
+    for family in sorted(families(), key=lambda f: f.name != chosen):
+        for block in family.report_blocks(searched.get(family.name), p0, p1, alpha, beta):
+            add(block)
 
     # --- operating characteristics --------------------------------------------------------------------
     grid = _oc_table_grid(p0, p1)

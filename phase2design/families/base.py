@@ -67,6 +67,25 @@ class Family:
         result = self.search(p0, p1, alpha, beta, nmax=nmax, progress=progress)
         return self.proposals(result, admissible=admissible)
 
+    def report_blocks(self, result, p0, p1, alpha, beta):
+        """The report's "Candidate designs" section for this family (a list of present blocks).
+
+        ``result`` is what :meth:`search` returned, or None when no design was feasible.  The default is
+        one table of the proposals with their exact OC; families override it to show more.
+        """
+        from ..present.blocks import Paragraph, Table
+        from ..present.render import fmt
+
+        inputs = f"p0={p0:.10g}, p1={p1:.10g}, alpha={alpha:.10g}, beta={beta:.10g}"
+        if result is None:
+            return [Paragraph(f"No {self.title} design meets alpha={alpha:.10g} and beta={beta:.10g}.")]
+        rows = [[p.kind, p.result.label(), fmt(p.result.en0, 2), fmt(p.result.pet0, 3),
+                 fmt(p.result.attained_alpha, 4), fmt(p.result.power, 4), p.result.rule()]
+                for p in self.proposals(result)]
+        return [Paragraph(f"{self.title} designs for {inputs}: {self.method}."),
+                Table(["kind", "design", "EN0", "PET0", "alpha", "power", "rule"], rows,
+                      ["l", "l", "r", "r", "r", "r", "l"])]
+
     def cost(self, p0, p1, alpha, beta):
         """A rough relative cost of :meth:`search`, used to schedule the slow scenarios of a grid first."""
         from ..engine.oc import _approx_single_n

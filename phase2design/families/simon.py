@@ -296,3 +296,14 @@ class SimonFamily(Family):
     def cost(self, p0, p1, alpha, beta):
         n = super().cost(p0, p1, alpha, beta)
         return n * n
+
+    def report_blocks(self, result, p0, p1, alpha, beta):
+        """Every admissible design from minimax to optimal, with the notes on q ranges and the search."""
+        from ..present import tables, texts
+        from ..present.blocks import Items, Paragraph
+
+        inputs = texts.design_inputs(p0, p1, alpha, beta)
+        return [Paragraph(f"Simon two-stage designs for {inputs}: the admissible designs (Jung et al. 2004), from "
+                          f"minimax to optimal. {texts.CONVENTION_2}"),
+                tables.simon_design_table(result.admissible),
+                Items(texts.simon_notes(result, "q n + (1 - q) EN0"))]

@@ -218,3 +218,23 @@ class SingleStageFamily(Family):
 
     def proposals(self, result, *, admissible=False):
         return [Proposal(self.name, "single-stage", result.design)]
+
+    def report_blocks(self, result, p0, p1, alpha, beta):
+        """The A'Hern design and the feasible single-stage designs, smallest n first."""
+        from dataclasses import replace
+
+        from ..present import tables, texts
+        from ..present.blocks import Paragraph
+
+        if result is None:
+            return [Paragraph(f"No single-stage design meets alpha={alpha:.10g} and beta={beta:.10g} in the range "
+                              f"searched.")]
+        s = result.design
+        inputs = texts.design_inputs(p0, p1, alpha, beta)
+        # the command line right-aligns the design labels as it does every column; the report left-aligns
+        # them, as in its other design tables
+        return [Paragraph(f"Single-stage design for {inputs} (A'Hern 2001; strict comparison of exact values). "
+                          f"Convention: r/n = declare the drug promising (reject H0) if X > r, i.e. at least r + 1 "
+                          f"of n respond. Design: {s.label()}: {s.rule()}; attained alpha {s.attained_alpha:.4f}, "
+                          f"power {s.power:.4f}. Smallest feasible n first (a larger n is not always feasible):"),
+                replace(tables.single_stage_table(result.candidates), aligns=("l", "r", "r", "r"))]
