@@ -273,9 +273,11 @@ def admissible(designs):
     """Admissible designs (Jung et al. 2004) with exact q ranges.
 
     Returns [(design, q_low, q_high)] from minimax (q_high = 1) to optimal
-    (q_low = 0): the vertices of the lower convex hull of (n, EN0) over the
-    per-n minimum-EN0 designs with minimax n <= n <= optimal n.  Points on a
-    hull edge but not at a vertex (optimal only at a single q) are left out.
+    (q_low = 0): the designs on the lower convex hull of (n, EN0) over the
+    per-n minimum-EN0 designs with minimax n <= n <= optimal n, decided in
+    exact arithmetic (EN0 are Fractions).  A point on a hull edge between
+    two vertices minimises q n + (1 - q) EN0 at the single q of that edge
+    (together with the edge's ends): it is kept, with q_low == q_high.
     """
     opt = optimal(designs)
     mm = minimax(designs)
@@ -288,7 +290,8 @@ def admissible(designs):
 
     hull = []
     for d in pts:
-        while len(hull) >= 2 and cross(hull[-2], hull[-1], d) <= 0:
+        # pop only a point strictly above the line from hull[-2] to d; a collinear one lies on the edge
+        while len(hull) >= 2 and cross(hull[-2], hull[-1], d) < 0:
             hull.pop()
         hull.append(d)
     bounds = [Fraction(1)]
