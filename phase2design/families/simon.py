@@ -313,9 +313,21 @@ def simon_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
         \\qquad 1 - \\beta(d) \\ge 1 - \\beta .
 
     The *optimal* design minimises ``EN0 = n1 + (1 - PET0) n2`` with
-    ``PET0 = P(X1 <= r1 | p0)``; the *minimax* design minimises ``n`` (ties:
-    smallest EN0); *admissible* designs (Jung et al. 2004) minimise
-    ``q n + (1 - q) EN0`` for some ``q`` in [0, 1].
+    ``PET0 = P(X1 <= r1 | p0)`` (ties: smaller ``n``); the *minimax* design
+    minimises ``n`` (ties: smallest EN0); *admissible* designs (Jung et al.
+    2004) minimise ``q n + (1 - q) EN0`` for some ``q`` in [0, 1]: the
+    points of the lower convex hull of (n, EN0), including points on an
+    edge, which minimise it at a single ``q`` (``q_low == q_high``).  Among
+    designs with equal ``n`` and equal EN0 the smallest ``n1`` is reported.
+
+    Exact ties
+    ----------
+    The search runs in double precision.  Every comparison that decides the
+    result and comes within rounding of a tie (attained alpha against alpha,
+    power against ``1 - beta``, EN0 against EN0, the stopping bound, the
+    hull) is re-decided in rational arithmetic at the rates taken as the
+    decimals given (0.1 is 1/10); ``near_ties`` lists where.  See
+    docs/methods.md, "Exact ties in the Simon search".
 
     Search and its limits
     ---------------------
