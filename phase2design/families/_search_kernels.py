@@ -90,6 +90,30 @@ def _r1_limits(mmax, beta, pmf1):
 
 
 @njit(cache=True)
+def _r1_limits_near(r1max, beta, tol, sf1):
+    """Values of m whose ``r1max[m]`` may differ from the exact limit (an int array, usually empty).
+
+    ``r1max[m]`` (from :func:`_r1_limits`) is exact unless ``P1(X1 <= r1max[m])`` or
+    ``P1(X1 <= r1max[m] + 1)`` lies within a relative ``tol`` of beta; both are read as
+    ``1 - P1(X1 > k)`` from the upper tails, O(1) per m.
+    """
+    out = np.empty(len(r1max), dtype=np.int64)
+    k = 0
+    for m in range(1, len(r1max)):
+        o = _tri_offset(m)
+        r = r1max[m]
+        near = False
+        if r >= 0 and abs(1.0 - sf1[o + r] - beta) <= tol * beta:
+            near = True
+        if r + 1 <= m and abs(1.0 - sf1[o + r + 1] - beta) <= tol * beta:
+            near = True
+        if near:
+            out[k] = m
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True)
 def _stage_sums(n1, r1, n2, r, pmf0, sf0, pmf1, sf1):
     """P0 and P1 of (X1 > r1 and X1 + X2 > r), summed from the small end."""
     o1 = _tri_offset(n1)

@@ -120,27 +120,22 @@ class _Tables:
         self.size = size
 
     def _settle_r1max(self, size):
-        # P1(X1 <= r1max) and P1(X1 <= r1max + 1), from the upper tails: a near tie with beta at either
-        # is the only way the double-precision r1max can differ from the exact one
-        m = np.arange(1, size + 1)
-        off = m * (m + 1) // 2
-        k = self.r1max[1:]
-        at = np.where(k >= 0, 1.0 - self.sf1[off + np.maximum(k, 0)], 0.0)
-        nxt = np.where(k + 1 <= m, 1.0 - self.sf1[off + np.minimum(k + 1, m)], 2.0)
-        near = (np.abs(at - self.beta) <= _SLACK * self.beta) | (np.abs(nxt - self.beta) <= _SLACK * self.beta)
-        if not near.any():
+        # a P1(X1 <= r1) within rounding of beta at r1max or just above it is the only way the
+        # double-precision r1max can differ from the exact one
+        near = S._r1_limits_near(self.r1max, self.beta, _SLACK, self.sf1)
+        if not len(near):
             return
         ex = self.exact
         ex._init()
-        for i in np.nonzero(near)[0]:
-            mm = int(m[i])
-            r = int(k[i])
-            # the cumulative probability rises with r1, so step to the largest r1 meeting beta exactly
-            while r + 1 <= mm and ex.cdf1(r + 1, mm) <= ex.beta:
+        for m in near:
+            m = int(m)
+            # P1(X1 <= r) rises with r: step to the largest r meeting beta exactly
+            r = int(self.r1max[m])
+            while r + 1 <= m and ex.cdf1(r + 1, m) <= ex.beta:
                 r += 1
-            while r >= 0 and ex.cdf1(r, mm) > ex.beta:
+            while r >= 0 and ex.cdf1(r, m) > ex.beta:
                 r -= 1
-            self.r1max[mm] = r
+            self.r1max[m] = r
 
     def ensure(self, n):
         if n > self.size:
@@ -188,9 +183,9 @@ def _hull_near_tie(pts, hull):
     do, so a point whose gap exceeds ``2 eps`` is strictly above the exact hull and a vertex whose gap
     exceeds it is strictly below the chord: the float hull is then the exact one.  Otherwise the
     candidates for the exact hull are the vertices and every point with a gap under the slack
-    ``1e-9 max EN0``.
+    ``1e-9 n_opt`` (every EN0 is at most its n, hence at most the optimal design's n).
     """
-    slack = _SLACK * max(d.en0 for d in pts)
+    slack = _SLACK * pts[-1].n
     verts = [d for d, _, _ in hull]
     on = {d.n for d in verts}
     cand = []
@@ -270,26 +265,22 @@ def _settle_at_n(n, alpha, beta, tab):
     return True, r1, n1, r, en0
 
 
-def _best_at_n(n, alpha, beta, tab, near_ties):
-    """The kernel's minimum-EN0 design at n; re-decided exactly (and n noted) when it flags a near tie."""
+def _settled_best_at_n(n, alpha, beta, tab):
+    """The kernel's minimum-EN0 design at n, re-decided exactly when it flags a near tie."""
     found, r1, n1, r, en0, _, _, near = S._best_at_n(n, alpha, beta, tab.pmf0, tab.sf0, tab.pmf1, tab.sf1,
                                                      tab.r1max, np.inf)
     if near:
-        near_ties.append(n)
         found, r1, n1, r, en0 = _settle_at_n(n, alpha, beta, tab)
     return found, r1, n1, r, en0
 
 
-def _bound_exceeds(n, en0_star, star_exact, tab):
-    """Whether L(n) > EN0* (docs/methods.md), with terms within rounding of EN0* compared exactly.
+def _bound_exceeds_exactly(n, en0_star, star, tab):
+    """Whether ``L(n) > EN0*`` (docs/methods.md) in rational arithmetic, for a bound within rounding of EN0*.
 
-    ``star_exact`` is a callable giving EN0* as a Fraction; it is only called on a near tie.
-    Returns (exceeds, re-decided).
+    ``L(n) = min over n1 <= EN0* of {n1 + P0(X1 > r1max(n1)) (n - n1)}``; each term is the exact EN0 of
+    the design with ``r1 = r1max(n1)``.  Terms more than the slack above the float ``en0_star`` exceed the
+    exact ``star`` for certain; the others are compared exactly.
     """
-    bound = S._en0_lower_bound(n, en0_star, tab.pmf0, tab.sf0, tab.r1max)
-    if abs(bound - en0_star) > _SLACK * en0_star:
-        return bound > en0_star, False
-    star = star_exact()
     ex = tab.exact
     for n1 in range(1, min(n - 1, math.floor(star)) + 1):
         r1 = min(int(tab.r1max[n1]), n1 - 1)
@@ -297,8 +288,8 @@ def _bound_exceeds(n, en0_star, star_exact, tab):
             continue
         v = n1 + tab.sf0[n1 * (n1 + 1) // 2 + r1] * (n - n1)
         if v <= en0_star * (1 + _SLACK) and ex.en0(r1, n1, n) <= star:
-            return False, True
-    return True, True
+            return False
+    return True
 
 
 def simon_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
@@ -400,16 +391,15 @@ def simon_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
     near_ties = []
     en0_star = math.inf
 
-    def star_exact():
-        # EN0* in rational arithmetic: the smallest exact EN0 among the designs within rounding of it
-        return min(ex.en0(r1_, n1_, n_) for (r1_, n1_, r_, n_), e in zip(rows, row_en0)
-                   if e <= en0_star * (1 + _SLACK))
-
     stop_reason = (f"nmax={limit} reached" if nmax is not None else
                    f"the engine's limit n={N_LIMIT} reached before the EN0 bound applied")
     while n <= limit:
         tab.ensure(n)
-        found, r1, n1, r, en0 = _best_at_n(n, alpha, beta, tab, near_ties)
+        found, r1, n1, r, en0, _, _, near = S._best_at_n(n, alpha, beta, tab.pmf0, tab.sf0, tab.pmf1,
+                                                         tab.sf1, tab.r1max, np.inf)
+        if near:
+            near_ties.append(n)
+            found, r1, n1, r, en0 = _settle_at_n(n, alpha, beta, tab)
         if found:
             rows.append((r1, n1, r, n))
             row_en0.append(en0)
@@ -418,9 +408,13 @@ def simon_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
             progress(n)
         if rows and n + 1 > en0_star + 1:
             tab.ensure(n + 1)
-            exceeds, redecided = _bound_exceeds(n + 1, en0_star, star_exact, tab)
-            if redecided:
+            bound = S._en0_lower_bound(n + 1, en0_star, tab.pmf0, tab.sf0, tab.r1max)
+            exceeds = bound > en0_star
+            if abs(bound - en0_star) <= _SLACK * en0_star:
                 near_ties.append(n)
+                # EN0* in rational arithmetic: the smallest exact EN0 of the designs within rounding of it
+                star = min(ex.en0(d[0], d[1], d[3]) for d, e in zip(rows, row_en0) if e <= en0_star * (1 + _SLACK))
+                exceeds = _bound_exceeds_exactly(n + 1, en0_star, star, tab)
             if exceeds:
                 stop_reason = (f"bound: every design with n > {n} has EN0 > {en0_star:.6f} "
                                f"(the optimal design's)")
@@ -470,7 +464,7 @@ def _sufficient_nmax_message(tab, p0, p1, alpha, beta, limit, n_lo):
     n = max(limit + 1, n_lo)
     while n <= N_LIMIT:
         tab.ensure(n)
-        if _best_at_n(n, alpha, beta, tab, [])[0]:
+        if _settled_best_at_n(n, alpha, beta, tab)[0]:
             return (f"no two-stage design with n <= {limit} meets alpha={alpha:.10g}, beta={beta:.10g} for "
                     f"p0={p0:.10g}, p1={p1:.10g}; the smallest n with a feasible design is {n}: use nmax >= {n} "
                     f"(or omit nmax to search until the optimal design is proven)")
