@@ -155,3 +155,52 @@ def test_admissible_set_equals_oracle_hull(rates, alpha, beta):
         assert d.q_low == pytest.approx(float(lo), rel=1e-12, abs=1e-15)
         assert d.q_high == pytest.approx(float(hi), rel=1e-12, abs=1e-15)
         assert (d.q_low == d.q_high) == (lo == hi)
+
+
+# ---------------------------------------------------------------------------
+# The exact re-decisions one by one, against the oracle
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case", [(HALF, Fraction(13, 16), Fraction(3, 16), Fraction(1, 4)),
+                                  (HALF, Fraction(19, 20), Fraction(1, 16), Fraction(1, 5)),
+                                  (Fraction(1, 10), Fraction(3, 10), Fraction(1, 20), Fraction(1, 5))],
+                         ids=["1/2-13/16", "1/2-0.95", "0.1-0.3"])
+def test_settle_at_n_is_the_exact_best_at_every_n(case):
+    """_settle_at_n (the exact re-decision of one n) gives the oracle's best design at every n <= 18."""
+    from phase2design.families.simon import _settle_at_n, _Tables
+
+    fl = tuple(float(v) for v in case)
+    tab = _Tables(fl[0], fl[1], fl[3], 20, _Exact(*fl))
+    per_n = O.best_by_n(O.enumerate_designs(*case, 18))
+    for n in range(2, 19):
+        found, r1, n1, r, _ = _settle_at_n(n, fl[2], fl[3], tab)
+        want = per_n.get(n)
+        assert found == (want is not None), n
+        if found:
+            assert (r1, n1, r, n) == want.key, n
+
+
+def test_r1max_is_exact_at_a_tie_with_beta():
+    # p1 = 1/2, beta = 1/16: P1(X1 <= 0; 4) = 1/16 exactly, so r1max(4) = 0 (double precision summed to -1)
+    from phase2design.families.simon import _Tables
+
+    tab = _Tables(0.25, 0.5, 0.0625, 40, _Exact(0.25, 0.5, 0.05, 0.0625))
+    want = [max((k for k in range(m + 1) if O.binom_cdf(k, m, HALF) <= Fraction(1, 16)), default=-1)
+            for m in range(1, 41)]
+    assert list(tab.r1max[1:]) == want and tab.r1max[4] == 0
+
+
+def test_stopping_bound_is_decided_exactly():
+    """L(n) > EN0* is False when EN0* equals L(n) exactly, True when EN0* is just below it."""
+    from phase2design.families.simon import _bound_exceeds_exactly, _Tables
+
+    tab = _Tables(0.5, 0.65, 0.1, 120, _Exact(0.5, 0.65, 0.1, 0.1))
+    n = 97
+    terms = []
+    for n1 in range(1, 60):
+        r1 = min(int(tab.r1max[n1]), n1 - 1)
+        if r1 >= 0:
+            terms.append(n1 + (1 - O.binom_cdf(r1, n1, HALF)) * (n - n1))
+    low = min(terms)
+    assert _bound_exceeds_exactly(n, float(low), low, tab) is False
+    assert _bound_exceeds_exactly(n, float(low), low - Fraction(1, 10 ** 30), tab) is True
