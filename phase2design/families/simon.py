@@ -73,11 +73,6 @@ class _Exact:
         num = sum(pmf[x1] * self._sf_num(p, n2, r - x1) for x1 in range(r1 + 1, n1 + 1))
         return Fraction(num, p.denominator ** n)
 
-    def feasible(self, r1, n1, r, n):
-        """Attained alpha <= alpha and power >= 1 - beta, exactly."""
-        self._init()
-        return self.reject(0, r1, n1, r, n) <= self.alpha and self.reject(1, r1, n1, r, n) >= self.target
-
     def en0(self, r1, n1, n):
         """``EN0 = n1 + P0(X1 > r1) (n - n1)``, exactly."""
         key = (r1, n1, n)
@@ -103,9 +98,9 @@ class _Tables:
     ``m = 4``: ``P1(X1 <= 0) = 1/16``) the comparison is redone with :class:`_Exact`.
     """
 
-    def __init__(self, p0, p1, beta, size, exact=None):
+    def __init__(self, p0, p1, beta, size, exact):
         self.p0, self.p1, self.beta = p0, p1, beta
-        self.exact = exact if exact is not None else _Exact(p0, p1, 0.5, beta)
+        self.exact = exact
         self.size = -1
         self.grow(size)
 
@@ -413,7 +408,8 @@ def simon_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
             if abs(bound - en0_star) <= _SLACK * en0_star:
                 near_ties.append(n)
                 # EN0* in rational arithmetic: the smallest exact EN0 of the designs within rounding of it
-                star = min(ex.en0(d[0], d[1], d[3]) for d, e in zip(rows, row_en0) if e <= en0_star * (1 + _SLACK))
+                star = min(ex.en0(r1_, n1_, n_) for (r1_, n1_, _, n_), e in zip(rows, row_en0)
+                           if e <= en0_star * (1 + _SLACK))
                 exceeds = _bound_exceeds_exactly(n + 1, en0_star, star, tab)
             if exceeds:
                 stop_reason = (f"bound: every design with n > {n} has EN0 > {en0_star:.6f} "
