@@ -132,7 +132,11 @@ class TwoStageDesign:
         ``"optimal"``, ``"minimax"``, ``"admissible"`` or ``""``.
     q_low, q_high : float or None
         For admissible designs (Jung et al. 2004): the range of weights ``q``
-        over which the design minimises ``q n + (1 - q) EN0``.
+        over which the design minimises ``q n + (1 - q) EN0``.  ``q_low ==
+        q_high`` for a design on an edge of the lower hull of (n, EN0): it
+        minimises the criterion at that single weight only, jointly with the
+        designs at both ends of the edge (``to_dict()`` then has
+        ``"q_single": true``; see :meth:`q_range_text`).
     """
 
     r1: int
@@ -167,6 +171,19 @@ class TwoStageDesign:
     def label(self):
         return f"{self.r1}/{self.n1}, {self.r}/{self.n}"
 
+    @property
+    def q_single(self):
+        """True when the q range is the single weight ``q_low == q_high`` (None without a q range)."""
+        return None if self.q_low is None else self.q_low == self.q_high
+
+    def q_range_text(self, digits=3):
+        """The q range for a table: ``"[0.073, 0.333]"``, ``"0.333 only"`` when degenerate, ``""`` without one."""
+        if self.q_low is None:
+            return ""
+        if self.q_single:
+            return f"{self.q_low:.{digits}f} only"
+        return f"[{self.q_low:.{digits}f}, {self.q_high:.{digits}f}]"
+
     def rule(self):
         """The decision rule in words."""
         return (f"stop after {_patients(self.n1)} if {self.r1} or fewer respond; otherwise treat "
@@ -177,6 +194,7 @@ class TwoStageDesign:
         d = _plain(asdict(self))
         d["design"] = "two-stage"
         d["n2"] = self.n2
+        d["q_single"] = self.q_single
         d["rule"] = self.rule()
         return d
 
@@ -206,16 +224,22 @@ class SimonResult:
         Minimum EN0; minimum ``n`` (ties: minimum EN0).
     admissible : tuple of TwoStageDesign
         Every admissible design, from minimax (``q`` up to 1) to optimal
-        (``q`` down to 0), each with its exact ``q`` range.
+        (``q`` down to 0), each with its exact ``q`` range; a design on an
+        edge of the hull has the single weight ``q_low == q_high``.
     best_by_n : tuple of TwoStageDesign
         The minimum-EN0 design for each ``n`` from the minimax ``n`` to
         ``n_searched`` that has a feasible design.
     near_ties : tuple of int
-        Values of ``n`` at which some candidate's type I error or power lay
-        within a relative 1e-12 of alpha or 1 - beta.  Feasibility is decided
-        in double precision, so an exact tie there (possible only for "round"
-        inputs such as p0 = 1/2 with alpha = 1/16) may have gone either way.
-        Empty in ordinary use.
+        Values of ``n`` (ascending) at which a deciding comparison came within
+        rounding of a tie in double precision and was re-decided in exact
+        rational arithmetic, at the rates taken as the decimals given: the
+        search at that ``n`` (a type I error or power within a relative 1e-12
+        of alpha or 1 - beta, or an EN0 within 1e-12 of the best one at that
+        ``n``), the choice of the optimal design (EN0 within 1e-9 of the
+        smallest), a design within 1e-9 of the admissible hull, or the stopping
+        bound checked after that ``n``.  Every result is the exact one; the
+        list says where exact ties (possible for "round" inputs such as
+        p0 = 1/2) were met.  Empty in ordinary use.
     """
 
     p0: float
@@ -236,8 +260,8 @@ class SimonResult:
         if not self.near_ties:
             return ""
         ns = ", ".join(str(n) for n in self.near_ties[:10]) + (" ..." if len(self.near_ties) > 10 else "")
-        return (f"note: at n = {ns} a candidate's alpha or power equals the nominal value to within 1e-12; "
-                f"such exact ties are decided in double precision (see docs/methods.md)")
+        return (f"note: at n = {ns} a comparison came within rounding of a tie in double precision; "
+                f"it was re-decided in exact rational arithmetic (see docs/methods.md)")
 
     def to_dict(self):
         return {

@@ -199,10 +199,10 @@ class Design:
         return (self.r1, self.n1, self.r, self.n)
 
 
-def enumerate_designs(p0, p1, alpha, beta, nmax):
-    """Every feasible Simon design with n <= nmax, exact.
+def enumerate_designs(p0, p1, alpha, beta, nmax, nmin=2):
+    """Every feasible Simon design with nmin <= n <= nmax, exact.
 
-    Loops over every n in 2..nmax, n1 in 1..n-1, r in 0..n-1 and r1 in
+    Loops over every n in nmin..nmax, n1 in 1..n-1, r in 0..n-1 and r1 in
     0..min(n1 - 1, r); for fixed (n, n1, r) the rejection probability
     ``sum_{x1 > r1} b(x1; n1, p) P(X2 > r - x1; n - n1, p)`` is formed for all
     r1 at once as a suffix sum over x1 (integer numerators over d**n).
@@ -212,7 +212,7 @@ def enumerate_designs(p0, p1, alpha, beta, nmax):
     t1 = BinomTable(p1, nmax)
     target = 1 - beta
     out = []
-    for n in range(2, nmax + 1):
+    for n in range(max(nmin, 2), nmax + 1):
         # attained alpha = A / d0**n <= alpha  <=>  A * alpha.den <= alpha.num * d0**n
         lim0 = alpha.numerator * t0.den[n]
         lim1 = target.numerator * t1.den[n]
@@ -273,9 +273,11 @@ def admissible(designs):
     """Admissible designs (Jung et al. 2004) with exact q ranges.
 
     Returns [(design, q_low, q_high)] from minimax (q_high = 1) to optimal
-    (q_low = 0): the vertices of the lower convex hull of (n, EN0) over the
-    per-n minimum-EN0 designs with minimax n <= n <= optimal n.  Points on a
-    hull edge but not at a vertex (optimal only at a single q) are left out.
+    (q_low = 0): the designs on the lower convex hull of (n, EN0) over the
+    per-n minimum-EN0 designs with minimax n <= n <= optimal n, decided in
+    exact arithmetic (EN0 are Fractions).  A point on a hull edge between
+    two vertices minimises q n + (1 - q) EN0 at the single q of that edge
+    (together with the edge's ends): it is kept, with q_low == q_high.
     """
     opt = optimal(designs)
     mm = minimax(designs)
@@ -288,7 +290,8 @@ def admissible(designs):
 
     hull = []
     for d in pts:
-        while len(hull) >= 2 and cross(hull[-2], hull[-1], d) <= 0:
+        # pop only a point strictly above the line from hull[-2] to d; a collinear one lies on the edge
+        while len(hull) >= 2 and cross(hull[-2], hull[-1], d) < 0:
             hull.pop()
         hull.append(d)
     bounds = [Fraction(1)]

@@ -94,7 +94,9 @@ def test_optimal_minimax_admissible_structure(case):
         assert a.q_low == b.q_high, "gap or overlap between consecutive q ranges"
         assert a.n < b.n and a.en0 > b.en0
     for d in adm:
-        assert 0.0 <= d.q_low < d.q_high <= 1.0
+        # a design on a hull edge (collinear with its neighbours) is admissible at a single q inside (0, 1)
+        assert 0.0 <= d.q_low <= d.q_high <= 1.0
+        assert d.q_low < d.q_high or 0.0 < d.q_low < 1.0
         # on its range the design minimises q n + (1 - q) EN0 over every best-by-n design
         for q in (d.q_low, d.q_high, (d.q_low + d.q_high) / 2):
             loss = q * d.n + (1 - q) * d.en0

@@ -90,6 +90,30 @@ def _r1_limits(mmax, beta, pmf1):
 
 
 @njit(cache=True)
+def _r1_limits_near(r1max, beta, tol, sf1):
+    """Values of m whose ``r1max[m]`` may differ from the exact limit (an int array, usually empty).
+
+    ``r1max[m]`` (from :func:`_r1_limits`) is exact unless ``P1(X1 <= r1max[m])`` or
+    ``P1(X1 <= r1max[m] + 1)`` lies within a relative ``tol`` of beta; both are read as
+    ``1 - P1(X1 > k)`` from the upper tails, O(1) per m.
+    """
+    out = np.empty(len(r1max), dtype=np.int64)
+    k = 0
+    for m in range(1, len(r1max)):
+        o = _tri_offset(m)
+        r = r1max[m]
+        near = False
+        if r >= 0 and abs(1.0 - sf1[o + r] - beta) <= tol * beta:
+            near = True
+        if r + 1 <= m and abs(1.0 - sf1[o + r + 1] - beta) <= tol * beta:
+            near = True
+        if near:
+            out[k] = m
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True)
 def _stage_sums(n1, r1, n2, r, pmf0, sf0, pmf1, sf1):
     """P0 and P1 of (X1 > r1 and X1 + X2 > r), summed from the small end."""
     o1 = _tri_offset(n1)
@@ -132,9 +156,11 @@ def _best_at_n(n, alpha, beta, pmf0, sf0, pmf1, sf1, r1max, en0_cap):
 
     Returns (found, r1, n1, r, en0, attained alpha, power, near): ``near`` is
     True when any type I error or power that decided a comparison lay within
-    a relative 1e-12 of alpha or 1 - beta, i.e. when an exact tie (possible
-    for "round" inputs such as p0 = 1/2, alpha = 1/16) may have been decided
-    by rounding.
+    a relative 1e-12 of alpha or 1 - beta, or an EN0 that decided a cut or a
+    new incumbent lay within a relative 1e-12 of the incumbent's, i.e. when
+    an exact tie (possible for "round" inputs such as p0 = 1/2, alpha = 1/16)
+    may have been decided by rounding.  The caller then re-decides this n
+    with :func:`_contenders_at_n` and rational arithmetic.
     """
     best_en0 = en0_cap
     b_r1 = -1
@@ -148,6 +174,12 @@ def _best_at_n(n, alpha, beta, pmf0, sf0, pmf1, sf1, r1max, en0_cap):
     r_hint = -1
     for n1 in range(1, n):
         if n1 >= best_en0:
+            # every design from here on has EN0 > n1 >= the incumbent's; only this n1's smallest EN0
+            # can tie an incumbent that lies within rounding of n1
+            top = r1max[n1]
+            if top >= 0:
+                top = min(top, n1 - 1)
+                near = near or _near(n1 + sf0[_tri_offset(n1) + top] * (n - n1), best_en0)
             break
         top = r1max[n1]
         if top < 0:
@@ -157,6 +189,7 @@ def _best_at_n(n, alpha, beta, pmf0, sf0, pmf1, sf1, r1max, en0_cap):
         o1 = _tri_offset(n1)
         o2 = _tri_offset(n2)
         if n1 + sf0[o1 + top] * n2 >= best_en0:
+            near = near or _near(n1 + sf0[o1 + top] * n2, best_en0)
             continue
         # smallest r >= top with P0(reject) <= alpha, searched from a hint
         r = r_hint
@@ -183,12 +216,15 @@ def _best_at_n(n, alpha, beta, pmf0, sf0, pmf1, sf1, r1max, en0_cap):
         while r1 >= 0:
             en0 = n1 + sf0[o1 + r1] * n2
             if en0 >= best_en0:
+                # an equal EN0 loses to the incumbent (smaller n1) only if the tie is exact
+                near = near or _near(en0, best_en0)
                 break
             # power can never exceed P1(X > r) of the pooled sample
             near = near or _near(sf1[on + r], target) or _near(b, target)
             if sf1[on + r] < target:
                 break
             if b >= target:
+                near = near or (best_en0 < np.inf and _near(en0, best_en0))
                 best_en0 = en0
                 b_r1 = r1
                 b_n1 = n1
@@ -210,6 +246,99 @@ def _best_at_n(n, alpha, beta, pmf0, sf0, pmf1, sf1, r1max, en0_cap):
                 near = near or _near(a, alpha)
     found = b_n1 > 0
     return found, b_r1, b_n1, b_r, best_en0, b_a, b_p, near
+
+
+@njit(cache=True)
+def _contenders_at_n(n, alpha, beta, tol, pmf0, sf0, pmf1, sf1, r1max):
+    """Every design with total n that could, in exact arithmetic, be the minimum-EN0 one.
+
+    The search of :func:`_best_at_n` with each comparison widened by a
+    relative ``tol`` (far above the rounding error of the double-precision
+    values, about 1e-13): r is the smallest cut-off with attained alpha
+    ``a <= alpha (1 + tol)``, a candidate is kept if its power
+    ``b >= (1 - beta)(1 - tol)``, and it is *certain* if moreover
+    ``a <= alpha (1 - tol)`` and ``b >= (1 - beta)(1 + tol)`` (then it is
+    feasible exactly with exactly this r).  For each n1, r1 goes down from
+    ``r1max[n1]`` until the first certain candidate, so every candidate that
+    exact arithmetic might accept instead is kept; branches are cut only
+    when their EN0 exceeds ``EN0c (1 + tol)``, EN0c the smallest EN0 of a
+    certain candidate, so exact ties with it survive.
+
+    Returns rows (n1, r1, r, en0, a, b, certain), which the caller settles in
+    rational arithmetic.
+    """
+    cap = 64
+    out = np.empty((cap, 7))
+    k = 0
+    cut = np.inf
+    on = _tri_offset(n)
+    target = 1.0 - beta
+    a_hi = alpha * (1.0 + tol)
+    a_lo = alpha * (1.0 - tol)
+    t_hi = target * (1.0 + tol)
+    t_lo = target * (1.0 - tol)
+    r_hint = -1
+    for n1 in range(1, n):
+        if n1 > cut:
+            break
+        top = r1max[n1]
+        if top < 0:
+            continue
+        top = min(top, n1 - 1)
+        n2 = n - n1
+        o1 = _tri_offset(n1)
+        o2 = _tri_offset(n2)
+        if n1 + sf0[o1 + top] * n2 > cut:
+            continue
+        r = max(r_hint, top)
+        a, b = _stage_sums(n1, top, n2, r, pmf0, sf0, pmf1, sf1)
+        if a <= a_hi:
+            while r > top:
+                a2, b2 = _stage_sums(n1, top, n2, r - 1, pmf0, sf0, pmf1, sf1)
+                if a2 > a_hi:
+                    break
+                r -= 1
+                a = a2
+                b = b2
+        else:
+            while a > a_hi:
+                r += 1
+                a, b = _stage_sums(n1, top, n2, r, pmf0, sf0, pmf1, sf1)
+        r_hint = r
+        r1 = top
+        while r1 >= 0:
+            en0 = n1 + sf0[o1 + r1] * n2
+            if en0 > cut or sf1[on + r] < t_lo:
+                break
+            if b >= t_lo:
+                if k == cap:
+                    cap *= 2
+                    bigger = np.empty((cap, 7))
+                    bigger[:k] = out[:k]
+                    out = bigger
+                certain = a <= a_lo and b >= t_hi
+                out[k, 0] = n1
+                out[k, 1] = r1
+                out[k, 2] = r
+                out[k, 3] = en0
+                out[k, 4] = a
+                out[k, 5] = b
+                out[k, 6] = 1.0 if certain else 0.0
+                k += 1
+                if certain:
+                    if en0 * (1.0 + tol) < cut:
+                        cut = en0 * (1.0 + tol)
+                    break
+            r1 -= 1
+            if r1 < 0:
+                break
+            da, db = _stage_term(r1 + 1, r - r1 - 1, n2, o1, o2, pmf0, sf0, pmf1, sf1)
+            a += da
+            b += db
+            while a > a_hi:
+                r += 1
+                a, b = _stage_sums(n1, r1, n2, r, pmf0, sf0, pmf1, sf1)
+    return out[:k]
 
 
 @njit(cache=True)

@@ -6,10 +6,11 @@ otherwise ``n2 = n - n1`` more are treated and the drug is declared promising
 """
 
 import math
+from fractions import Fraction
 
 import numpy as np
 
-from .._validation import N_LIMIT, check_int, check_rates_ordered
+from .._validation import N_LIMIT, check_int, check_rates_ordered, exact_decimal
 from ..engine.oc import NoFeasibleDesignError, _approx_single_n, _check_errors, _check_nmax, _two_stage
 from ..numerics import _binomial as B
 from ..results import SimonResult
@@ -18,11 +19,89 @@ from .base import Family, Proposal
 from .single import _smallest_n_ump
 
 
-class _Tables:
-    """Triangular binomial tables at p0 and p1 for m = 0..size, grown on demand."""
+#: Relative slack of the exact re-decisions.  Every double-precision value the search compares (attained
+#: alpha, power, EN0, P1(X1 <= r1)) is within a relative 1e-12 of its exact value at the rates as given
+#: (rounding about 1e-14, plus at most n * 1.1e-16 from p0 = 0.1 not being 1/10 in binary), so a float
+#: comparison further than this from a tie is the exact decision; nearer ones are re-decided in Fractions.
+_SLACK = 1e-9
 
-    def __init__(self, p0, p1, beta, size):
+
+class _Exact:
+    """Exact rational probabilities at the rates taken as the decimals they were given as (0.1 is 1/10).
+
+    ``b(k; m, p) = C(m, k) a^k (d - a)^(m - k) / d^m`` for ``p = a/d`` is kept as its integer numerator
+    over ``d^m``, so a tail or a two-stage rejection probability is an integer sum over a power of ``d``.
+    The Fractions are made on first use: an ordinary search never needs them.
+    """
+
+    def __init__(self, p0, p1, alpha, beta):
+        self._given = (p0, p1, alpha, beta)
+        self._ready = False
+        self._rows = {}
+        self._en0 = {}
+
+    def _init(self):
+        if not self._ready:
+            self.p0, self.p1, self.alpha, self.beta = (exact_decimal(v) for v in self._given)
+            self.target = 1 - self.beta
+            self._ready = True
+
+    def _row(self, p, m):
+        """(pmf, tail) numerators over d^m: pmf[k] = C(m, k) a^k (d - a)^(m - k), tail[k] = sum_{j >= k} pmf[j]."""
+        key = (p, m)
+        row = self._rows.get(key)
+        if row is None:
+            a, d = p.numerator, p.denominator
+            pmf = [math.comb(m, k) * a ** k * (d - a) ** (m - k) for k in range(m + 1)]
+            tail = [0] * (m + 2)
+            for k in range(m, -1, -1):
+                tail[k] = tail[k + 1] + pmf[k]
+            row = self._rows[key] = (pmf, tail)
+        return row
+
+    def _sf_num(self, p, m, k):
+        """Numerator over d^m of P(X > k), X ~ Bin(m, p), for any integer k."""
+        tail = self._row(p, m)[1]
+        return tail[min(max(k + 1, 0), m + 1)]
+
+    def reject(self, which, r1, n1, r, n):
+        """P(X1 > r1 and X1 + X2 > r) at p0 (which = 0) or p1, exactly:
+        ``sum_{x1 > r1} b(x1; n1, p) P(X2 > r - x1; n - n1, p)``."""
+        self._init()
+        p = self.p0 if which == 0 else self.p1
+        pmf = self._row(p, n1)[0]
+        n2 = n - n1
+        num = sum(pmf[x1] * self._sf_num(p, n2, r - x1) for x1 in range(r1 + 1, n1 + 1))
+        return Fraction(num, p.denominator ** n)
+
+    def en0(self, r1, n1, n):
+        """``EN0 = n1 + P0(X1 > r1) (n - n1)``, exactly."""
+        key = (r1, n1, n)
+        v = self._en0.get(key)
+        if v is None:
+            self._init()
+            p = self.p0
+            v = self._en0[key] = n1 + Fraction(self._sf_num(p, n1, r1) * (n - n1), p.denominator ** n1)
+        return v
+
+    def cdf1(self, k, m):
+        """P(X <= k) for X ~ Bin(m, p1), exactly."""
+        self._init()
+        p = self.p1
+        return 1 - Fraction(self._sf_num(p, m, k), p.denominator ** m)
+
+
+class _Tables:
+    """Triangular binomial tables at p0 and p1 for m = 0..size, grown on demand.
+
+    ``r1max[m]`` is the largest ``r1`` with ``P1(X1 <= r1) <= beta`` (-1 when none), decided exactly:
+    where a cumulative probability lies within rounding of beta (``p1 = 1/2``, ``beta = 1/16``,
+    ``m = 4``: ``P1(X1 <= 0) = 1/16``) the comparison is redone with :class:`_Exact`.
+    """
+
+    def __init__(self, p0, p1, beta, size, exact):
         self.p0, self.p1, self.beta = p0, p1, beta
+        self.exact = exact
         self.size = -1
         self.grow(size)
 
@@ -33,7 +112,26 @@ class _Tables:
         self.pmf0, self.sf0 = B._triangular_tables(size, self.p0)
         self.pmf1, self.sf1 = B._triangular_tables(size, self.p1)
         self.r1max = S._r1_limits(size, self.beta, self.pmf1)
+        self._settle_r1max(size)
         self.size = size
+
+    def _settle_r1max(self, size):
+        # a P1(X1 <= r1) within rounding of beta at r1max or just above it is the only way the
+        # double-precision r1max can differ from the exact one
+        near = S._r1_limits_near(self.r1max, self.beta, _SLACK, self.sf1)
+        if not len(near):
+            return
+        ex = self.exact
+        ex._init()
+        for m in near:
+            m = int(m)
+            # P1(X1 <= r) rises with r: step to the largest r meeting beta exactly
+            r = int(self.r1max[m])
+            while r + 1 <= m and ex.cdf1(r + 1, m) <= ex.beta:
+                r += 1
+            while r >= 0 and ex.cdf1(r, m) > ex.beta:
+                r -= 1
+            self.r1max[m] = r
 
     def ensure(self, n):
         if n > self.size:
@@ -41,11 +139,13 @@ class _Tables:
 
 
 def _admissible(best, n_opt):
-    """Designs on the lower convex hull of (n, EN0), with their q ranges.
+    """Designs on the lower convex hull of (n, EN0), with their q ranges, in double precision.
 
     A design minimises ``q n + (1 - q) EN0`` for ``q`` in ``[q_low, q_high]``;
     between consecutive hull designs a (smaller n) and b the switch happens at
-    ``q = (EN0_a - EN0_b) / ((n_b - n_a) + (EN0_a - EN0_b))``.
+    ``q = (EN0_a - EN0_b) / ((n_b - n_a) + (EN0_a - EN0_b))``.  Exact when no
+    point lies within rounding of the hull (see :func:`_hull_near_tie`);
+    :func:`_admissible_exact` decides the other cases.
     """
     pts = [d for d in best if d.n <= n_opt]
     hull = [pts[0]]
@@ -70,6 +170,124 @@ def _admissible(best, n_opt):
     return [(d, q_bounds[i + 1], q_bounds[i]) for i, d in enumerate(hull)]
 
 
+def _hull_near_tie(pts, hull):
+    """Candidates for the exact hull and the n of the near ties, or None if the float hull is exact.
+
+    With ``h`` the piecewise-linear float hull through ``hull``, a point's gap is ``EN0 - h(n)``, and a
+    vertex's gap is its height below the chord of its two neighbours.  The float EN0 values are within
+    ``eps``, about 1e-13 EN0, of the exact ones, and a lower hull moves by at most ``eps`` when its points
+    do, so a point whose gap exceeds ``2 eps`` is strictly above the exact hull and a vertex whose gap
+    exceeds it is strictly below the chord: the float hull is then the exact one.  Otherwise the
+    candidates for the exact hull are the vertices and every point with a gap under the slack
+    ``1e-9 n_opt`` (every EN0 is at most its n, hence at most the optimal design's n).
+    """
+    slack = _SLACK * pts[-1].n
+    verts = [d for d, _, _ in hull]
+    on = {d.n for d in verts}
+    cand = []
+    near = []
+    j = 0
+    for d in pts:
+        if d.n in on:
+            cand.append(d)
+            continue
+        while verts[j + 1].n < d.n:
+            j += 1
+        a, b = verts[j], verts[j + 1]
+        if d.en0 - (a.en0 + (b.en0 - a.en0) * (d.n - a.n) / (b.n - a.n)) <= slack:
+            near.append(d.n)
+            cand.append(d)
+    for a, v, b in zip(verts, verts[1:], verts[2:]):
+        if (a.en0 + (b.en0 - a.en0) * (v.n - a.n) / (b.n - a.n)) - v.en0 <= slack:
+            near.append(v.n)
+    return (cand, near) if near else None
+
+
+def _admissible_exact(cand, exact):
+    """The lower convex hull of (n, EN0) over ``cand`` (sorted by n) in rational arithmetic.
+
+    Monotone chain on exact EN0: a point is dropped only when it lies strictly above the line through its
+    neighbours (cross product < 0), so points *on* an edge stay.  Such a point minimises
+    ``q n + (1 - q) EN0`` at the single weight of that edge, together with both ends of it, and is
+    reported with ``q_low == q_high``.  Returns ``[(design, q_low, q_high)]`` with exact Fraction bounds.
+    """
+    e = {d.n: exact.en0(d.r1, d.n1, d.n) for d in cand}
+
+    def cross(o, a, b):
+        return (a.n - o.n) * (e[b.n] - e[o.n]) - (e[a.n] - e[o.n]) * (b.n - o.n)
+
+    hull = []
+    for d in cand:
+        while len(hull) >= 2 and cross(hull[-2], hull[-1], d) < 0:
+            hull.pop()
+        hull.append(d)
+    bounds = [Fraction(1)]
+    for a, b in zip(hull, hull[1:]):
+        gain = e[a.n] - e[b.n]
+        bounds.append(gain / ((b.n - a.n) + gain))
+    bounds.append(Fraction(0))
+    return [(d, bounds[i + 1], bounds[i]) for i, d in enumerate(hull)]
+
+
+def _settle_at_n(n, alpha, beta, tab):
+    """The minimum-EN0 design with total n, every near tie decided in rational arithmetic.
+
+    :func:`_search_kernels._contenders_at_n` lists every (n1, r1) that exact arithmetic might make the
+    best, with the smallest r meeting a slightly widened alpha.  Candidates it marks certain are feasible
+    as they stand.  For the others the exact smallest r is found (raise r while the exact attained alpha
+    exceeds alpha) and the exact power checked.  Among feasible candidates whose EN0 lies within the
+    slack of the smallest, the smallest exact EN0 wins; on an exact tie, the smallest n1 (at fixed n and
+    n1, EN0 falls strictly as r1 rises, so no two r1 tie).
+
+    Returns (found, r1, n1, r, en0) like the first fields of :func:`_search_kernels._best_at_n`.
+    """
+    ex = tab.exact
+    rows = S._contenders_at_n(n, alpha, beta, _SLACK, tab.pmf0, tab.sf0, tab.pmf1, tab.sf1, tab.r1max)
+    feas = []
+    for n1, r1, r, en0, _, _, certain in rows:
+        n1, r1, r = int(n1), int(r1), int(r)
+        if not certain:
+            ex._init()
+            while r < n and ex.reject(0, r1, n1, r, n) > ex.alpha:
+                r += 1
+            if r >= n or ex.reject(1, r1, n1, r, n) < ex.target:
+                continue
+        feas.append((float(en0), n1, r1, r))
+    if not feas:
+        return False, -1, -1, -1, math.inf
+    lo = min(f[0] for f in feas)
+    close = [f for f in feas if f[0] <= lo * (1 + _SLACK)]
+    en0, n1, r1, r = min(close, key=lambda f: (ex.en0(f[2], f[1], n), f[1])) if len(close) > 1 else close[0]
+    return True, r1, n1, r, en0
+
+
+def _settled_best_at_n(n, alpha, beta, tab):
+    """The kernel's minimum-EN0 design at n, re-decided exactly when it flags a near tie."""
+    found, r1, n1, r, en0, _, _, near = S._best_at_n(n, alpha, beta, tab.pmf0, tab.sf0, tab.pmf1, tab.sf1,
+                                                     tab.r1max, np.inf)
+    if near:
+        found, r1, n1, r, en0 = _settle_at_n(n, alpha, beta, tab)
+    return found, r1, n1, r, en0
+
+
+def _bound_exceeds_exactly(n, en0_star, star, tab):
+    """Whether ``L(n) > EN0*`` (docs/methods.md) in rational arithmetic, for a bound within rounding of EN0*.
+
+    ``L(n) = min over n1 <= EN0* of {n1 + P0(X1 > r1max(n1)) (n - n1)}``; each term is the exact EN0 of
+    the design with ``r1 = r1max(n1)``.  Terms more than the slack above the float ``en0_star`` exceed the
+    exact ``star`` for certain; the others are compared exactly.
+    """
+    ex = tab.exact
+    for n1 in range(1, min(n - 1, math.floor(star)) + 1):
+        r1 = min(int(tab.r1max[n1]), n1 - 1)
+        if r1 < 0:
+            continue
+        v = n1 + tab.sf0[n1 * (n1 + 1) // 2 + r1] * (n - n1)
+        if v <= en0_star * (1 + _SLACK) and ex.en0(r1, n1, n) <= star:
+            return False
+    return True
+
+
 def simon_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
     """Simon two-stage designs: optimal, minimax, admissible and the best per n.
 
@@ -82,9 +300,21 @@ def simon_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
         \\qquad 1 - \\beta(d) \\ge 1 - \\beta .
 
     The *optimal* design minimises ``EN0 = n1 + (1 - PET0) n2`` with
-    ``PET0 = P(X1 <= r1 | p0)``; the *minimax* design minimises ``n`` (ties:
-    smallest EN0); *admissible* designs (Jung et al. 2004) minimise
-    ``q n + (1 - q) EN0`` for some ``q`` in [0, 1].
+    ``PET0 = P(X1 <= r1 | p0)`` (ties: smaller ``n``); the *minimax* design
+    minimises ``n`` (ties: smallest EN0); *admissible* designs (Jung et al.
+    2004) minimise ``q n + (1 - q) EN0`` for some ``q`` in [0, 1]: the
+    points of the lower convex hull of (n, EN0), including points on an
+    edge, which minimise it at a single ``q`` (``q_low == q_high``).  Among
+    designs with equal ``n`` and equal EN0 the smallest ``n1`` is reported.
+
+    Exact ties
+    ----------
+    The search runs in double precision.  Every comparison that decides the
+    result and comes within rounding of a tie (attained alpha against alpha,
+    power against ``1 - beta``, EN0 against EN0, the stopping bound, the
+    hull) is re-decided in rational arithmetic at the rates taken as the
+    decimals given (0.1 is 1/10); ``near_ties`` lists where.  See
+    docs/methods.md, "Exact ties in the Simon search".
 
     Search and its limits
     ---------------------
@@ -142,32 +372,47 @@ def simon_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
     alpha, beta = _check_errors(alpha, beta)
     nmax = _check_nmax(nmax)
     limit = N_LIMIT if nmax is None else nmax
-    n = _smallest_n_ump(p0, p1, alpha, beta)
+    # The Neyman-Pearson start is found in double precision; alpha and beta widened by the slack can only
+    # move it down, so no n that could hold a design in exact arithmetic is skipped.
+    n = _smallest_n_ump(p0, p1, alpha * (1 + _SLACK), beta + _SLACK * (1 - beta))
     if n is None:
         raise NoFeasibleDesignError(
             f"no design with n <= {N_LIMIT} (the engine's limit) meets alpha={alpha:.10g}, beta={beta:.10g} "
             f"for p0={p0:.10g}, p1={p1:.10g}: widen p1 - p0 or relax alpha or beta")
     n_lo = n
-    tab = _Tables(p0, p1, beta, max(int(1.6 * _approx_single_n(p0, p1, alpha, beta)), n) + 20)
+    ex = _Exact(p0, p1, alpha, beta)
+    tab = _Tables(p0, p1, beta, max(int(1.6 * _approx_single_n(p0, p1, alpha, beta)), n) + 20, ex)
     rows = []
+    row_en0 = []
     near_ties = []
     en0_star = math.inf
+
     stop_reason = (f"nmax={limit} reached" if nmax is not None else
                    f"the engine's limit n={N_LIMIT} reached before the EN0 bound applied")
     while n <= limit:
         tab.ensure(n)
-        found, r1, n1, r, en0, a, pw, near = S._best_at_n(n, alpha, beta, tab.pmf0, tab.sf0, tab.pmf1,
-                                                          tab.sf1, tab.r1max, np.inf)
+        found, r1, n1, r, en0, _, _, near = S._best_at_n(n, alpha, beta, tab.pmf0, tab.sf0, tab.pmf1,
+                                                         tab.sf1, tab.r1max, np.inf)
         if near:
             near_ties.append(n)
+            found, r1, n1, r, en0 = _settle_at_n(n, alpha, beta, tab)
         if found:
             rows.append((r1, n1, r, n))
+            row_en0.append(en0)
             en0_star = min(en0_star, en0)
         if progress is not None:
             progress(n)
         if rows and n + 1 > en0_star + 1:
             tab.ensure(n + 1)
-            if S._en0_lower_bound(n + 1, en0_star, tab.pmf0, tab.sf0, tab.r1max) > en0_star:
+            bound = S._en0_lower_bound(n + 1, en0_star, tab.pmf0, tab.sf0, tab.r1max)
+            exceeds = bound > en0_star
+            if abs(bound - en0_star) <= _SLACK * en0_star:
+                near_ties.append(n)
+                # EN0* in rational arithmetic: the smallest exact EN0 of the designs within rounding of it
+                star = min(ex.en0(r1_, n1_, n_) for (r1_, n1_, _, n_), e in zip(rows, row_en0)
+                           if e <= en0_star * (1 + _SLACK))
+                exceeds = _bound_exceeds_exactly(n + 1, en0_star, star, tab)
+            if exceeds:
                 stop_reason = (f"bound: every design with n > {n} has EN0 > {en0_star:.6f} "
                                f"(the optimal design's)")
                 break
@@ -177,8 +422,19 @@ def simon_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
         raise NoFeasibleDesignError(_sufficient_nmax_message(tab, p0, p1, alpha, beta, limit, n_lo))
     best = [_two_stage(r1, n1, r, nn, p0, p1, alpha, beta) for (r1, n1, r, nn) in rows]
     optimal = min(best, key=lambda d: (d.en0, d.n))
+    close = [d for d in best if d.en0 <= optimal.en0 * (1 + _SLACK)]
+    if len(close) > 1:
+        # EN0 within rounding of the smallest: the exact minimum wins, an exact tie goes to the smaller n
+        optimal = min(close, key=lambda d: (ex.en0(d.r1, d.n1, d.n), d.n))
+        near_ties.extend(d.n for d in close)
     minimax = best[0]
     adm = _admissible(best, optimal.n)
+    pts = [d for d in best if d.n <= optimal.n]
+    # the float hull can only miss the optimal design when an exact re-decision moved it
+    near = (pts, [optimal.n]) if adm[-1][0].n != optimal.n else _hull_near_tie(pts, adm)
+    if near is not None:
+        adm = [(d, float(lo), float(hi)) for d, lo, hi in _admissible_exact(near[0], ex)]
+        near_ties.extend(near[1])
     admissible = []
     for d, q_low, q_high in adm:
         kind = "admissible"
@@ -192,7 +448,7 @@ def simon_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
         p0=p0, p1=p1, alpha=alpha, beta=beta, nmax=nmax, n_searched=n_searched, stop_reason=stop_reason,
         optimal=by_key.get((optimal.r1, optimal.n1, optimal.r, optimal.n), _with(optimal, kind="optimal")),
         minimax=by_key.get((minimax.r1, minimax.n1, minimax.r, minimax.n), _with(minimax, kind="minimax")),
-        admissible=tuple(admissible), best_by_n=tuple(best), near_ties=tuple(near_ties))
+        admissible=tuple(admissible), best_by_n=tuple(best), near_ties=tuple(sorted(set(near_ties))))
 
 
 def _with(d, **changes):
@@ -205,8 +461,7 @@ def _sufficient_nmax_message(tab, p0, p1, alpha, beta, limit, n_lo):
     n = max(limit + 1, n_lo)
     while n <= N_LIMIT:
         tab.ensure(n)
-        found = S._best_at_n(n, alpha, beta, tab.pmf0, tab.sf0, tab.pmf1, tab.sf1, tab.r1max, np.inf)[0]
-        if found:
+        if _settled_best_at_n(n, alpha, beta, tab)[0]:
             return (f"no two-stage design with n <= {limit} meets alpha={alpha:.10g}, beta={beta:.10g} for "
                     f"p0={p0:.10g}, p1={p1:.10g}; the smallest n with a feasible design is {n}: use nmax >= {n} "
                     f"(or omit nmax to search until the optimal design is proven)")
@@ -244,7 +499,7 @@ def simon_feasible_designs(p0, p1, alpha, beta, *, n_range, n1_range=None):
     alpha, beta = _check_errors(alpha, beta)
     nlo, nhi = _check_range("n_range", n_range, 2, N_LIMIT)
     n1lo, n1hi = (1, nhi - 1) if n1_range is None else _check_range("n1_range", n1_range, 1, N_LIMIT)
-    tab = _Tables(p0, p1, beta, nhi)
+    tab = _Tables(p0, p1, beta, nhi, _Exact(p0, p1, alpha, beta))
     # every (n, n1, r1) is examined and may be listed: refuse ranges that would take minutes and GBs
     r1_counts = np.minimum(tab.r1max[1:nhi + 1], np.arange(nhi)) + 1
     work = sum(int(r1_counts[max(1, n1lo) - 1:min(n - 1, n1hi)].sum()) for n in range(nlo, nhi + 1))
