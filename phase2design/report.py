@@ -131,9 +131,11 @@ def _two_stage_paragraph(d, kind, alpha, beta):
         elif kind == "minimax+optimal":
             s.append(f"{among} both minimises EN0 and has the smallest maximum sample size ({d.n}).")
         elif kind == "admissible":
-            s.append(f"{among} minimises the weighted loss q n + (1 - q) EN0 for weights q from "
-                     f"{d.q_low:.3f} to {d.q_high:.3f} (Jung et al. 2004), a compromise between the minimax "
-                     f"design (q = 1, smallest n) and the optimal design (q = 0, smallest EN0).")
+            weights = (f"for the single weight q = {d.q_low:.3f}, jointly with its neighbours on the convex hull"
+                       if getattr(d, "q_single", False) else f"for weights q from {d.q_low:.3f} to {d.q_high:.3f}")
+            s.append(f"{among} minimises the weighted loss q n + (1 - q) EN0 {weights} (Jung et al. 2004), a "
+                     f"compromise between the minimax design (q = 1, smallest n) and the optimal design (q = 0, "
+                     f"smallest EN0).")
     if kind not in ("optimal", "minimax", "minimax+optimal", "admissible"):
         s.append("Its operating characteristics were computed exactly from the binomial distribution.")
     else:
@@ -471,7 +473,8 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
                  ["PET1 (probability of early termination at p1)", f"{d.pet1:.3f}", _exact(d.pet1), ""]]
         if d.q_low is not None:
             rows.append(["q range (admissible: minimises q n + (1 - q) EN0)",
-                         f"[{d.q_low:.3f}, {d.q_high:.3f}]", f"[{_exact(d.q_low)}, {_exact(d.q_high)}]", ""])
+                         d.q_range_text(), f"{_exact(d.q_low)} only" if d.q_single else
+                         f"[{_exact(d.q_low)}, {_exact(d.q_high)}]", ""])
     if not (meets_a and meets_b):
         add(Paragraph(f"Warning: this design does not meet the constraints type I error <= {alpha:.10g} and power >= "
                       f"{1.0 - beta:.10g} (attained {d.attained_alpha:.4f} and {d.power:.4f}).", cls="warning"))

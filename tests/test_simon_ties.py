@@ -204,3 +204,14 @@ def test_stopping_bound_is_decided_exactly():
     low = min(terms)
     assert _bound_exceeds_exactly(n, float(low), low, tab) is False
     assert _bound_exceeds_exactly(n, float(low), low - Fraction(1, 10 ** 30), tab) is True
+
+
+def test_degenerate_q_range_is_shown_as_such_in_table_and_report(capsys):
+    """The middle design of the collinear three is printed as admissible at 'q only', with a note."""
+    from conftest import run_main
+
+    code, out, _ = run_main(["simon", "--p0", "0.5", "--p1", "0.65", "--alpha", "0.10", "--beta", "0.10"], capsys)
+    assert code == 0
+    line = next(ln for ln in out.splitlines() if "16/33" in ln)
+    assert line.startswith("admissible") and line.rstrip().endswith("0.333 only")
+    assert "'q only'" in out

@@ -40,7 +40,7 @@ def simon_design_table(designs):
     """
     rows = [[d.kind or "", f"{d.r1}/{d.n1}", f"{d.r}/{d.n}", _num(d.en0, 2), _num(d.pet0, 3),
              _num(d.attained_alpha, 4), _num(d.power, 4), _num(d.en1, 2),
-             "" if d.q_low is None else f"[{d.q_low:.3f}, {d.q_high:.3f}]"] for d in designs]
+             d.q_range_text()] for d in designs]
     return Table(["design", "r1/n1", "r/n", "EN0", "PET0", "alpha", "power", "EN1", "q range"], rows,
                  ["l", "r", "r", "r", "r", "r", "r", "r", "l"])
 

@@ -35,7 +35,10 @@ def simon_notes(res, loss):
     return [f"optimal: {res.optimal.label()}: {res.optimal.rule()}.",
             f"minimax: {res.minimax.label()}: {res.minimax.rule()}.",
             (f"alpha and power are exact attained values; q range: weights q for which the design minimises "
-             f"{loss} (Jung et al. 2004)."),
+             f"{loss} (Jung et al. 2004)."
+             + (" 'q only': the design lies on a straight edge of the (n, EN0) hull and is optimal at that single "
+                "weight, jointly with its neighbours (decided in exact arithmetic)."
+                if any(getattr(d, "q_single", False) for d in res.admissible) else "")),
             f"Searched n = {res.best_by_n[0].n}..{res.n_searched}; stopped by {res.stop_reason}."]
 
 
