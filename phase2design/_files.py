@@ -34,6 +34,8 @@ import secrets
 import stat
 import sys
 
+from . import _interrupt
+
 __all__ = ["atomic_write", "write_text_atomic", "write_bytes_atomic", "check_output_path", "remove_stale_temps",
            "OutputPathError", "OutputWriteError", "STDOUT"]
 
@@ -261,27 +263,29 @@ def atomic_write(path, mode="w", *, encoding="utf-8", newline=None):
         fd, tmp = _open_temp(target)
     except OSError as e:
         raise OutputWriteError(e.errno, e.strerror, shown) from None
-    try:
+    # Ctrl-C on the command line ends the process at once (phase2design._interrupt): drop the temp file
+    with _interrupt.cleanup(lambda: _discard(tmp)):
         try:
-            _keep_owner_and_mode(fd, target)
-            fh = os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": encoding, "newline": newline}))
+            try:
+                _keep_owner_and_mode(fd, target)
+                fh = os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": encoding, "newline": newline}))
+            except BaseException:
+                os.close(fd)
+                raise
+            with fh:
+                yield fh
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except OSError as e:
+            _discard(tmp)
+            if isinstance(e, OutputWriteError):
+                raise
+            raise OutputWriteError(e.errno if e.errno is not None else _errno.EIO, e.strerror or str(e), shown) \
+                from None
         except BaseException:
-            os.close(fd)
+            _discard(tmp)
             raise
-        with fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except OSError as e:
-        _discard(tmp)
-        if isinstance(e, OutputWriteError):
-            raise
-        raise OutputWriteError(e.errno if e.errno is not None else _errno.EIO, e.strerror or str(e), shown) \
-            from None
-    except BaseException:
-        _discard(tmp)
-        raise
     _sync_folder(os.path.dirname(target))
 
 

@@ -43,6 +43,9 @@ def _shorten(message, limit=400):
 
 def main(argv=None):
     """Entry point: one-line errors, exit 2 for usage errors, 130 on Ctrl-C."""
+    from .. import _interrupt
+
+    _interrupt.install()
     try:
         rv = cli.main(args=argv, prog_name="phase2design", standalone_mode=False)
     except click.ClickException as e:

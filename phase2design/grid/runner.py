@@ -70,6 +70,7 @@ from typing import Optional, Tuple
 
 from .. import __version__
 from .._files import OutputPathError, OutputWriteError, atomic_write, check_output_path, remove_stale_temps
+from .. import _interrupt
 from ..families.base import family_names, get_family
 from .._validation import check_choice, check_int, check_probability, check_rate
 
@@ -848,12 +849,20 @@ def _drive(scenarios, skipped, t0, journal, output, out_fmt, admissible, backend
         if progress is not None:
             progress(state["count"], total)
         if todo:
-            if backend == "serial":
-                _run_serial(todo, record)
-            elif backend == "processes":
-                _run_processes(todo, record, workers)
-            else:
-                _run_dask(todo, record, client, nworkers)
+            def note():  # what the CLI prints if Ctrl-C ends the process (see phase2design._interrupt)
+                return GridInterrupted(state["count"], total, None if journal is None else output,
+                                       None if journal is None else journal.path).message()
+
+            with _interrupt.cleanup(note):
+                if backend == "serial":
+                    _run_serial(todo, record)
+                else:
+                    # the parent only waits for its workers here, and stops them itself on Ctrl-C
+                    with _interrupt.graceful():
+                        if backend == "processes":
+                            _run_processes(todo, record, workers)
+                        else:
+                            _run_dask(todo, record, client, nworkers)
     except KeyboardInterrupt:
         interrupted = True
     finally:
