@@ -7,7 +7,6 @@ pandas, matplotlib) and :mod:`phase2design.present` inside their bodies, so
 the command line starts fast.
 """
 
-import math
 import sys
 import time
 
@@ -52,28 +51,53 @@ def run(fn):
 # ---------------------------------------------------------------------------
 
 def float_token(name, tok):
-    """One number of argument ``name``; exit 2 if ``tok`` is not one."""
+    """One number of argument ``name`` (``-0`` read as 0); exit 2 if ``tok`` is not one."""
     try:
-        return float(tok)
+        return float(tok) + 0.0  # + 0.0 turns -0.0 into 0.0, so no output shows "-0.0"
     except ValueError:
         fail_bad(f"{name} must be a number, got {tok!r}")
 
 
+def _decimal_token(name, tok):
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(tok.strip())
+    except InvalidOperation:
+        fail_bad(f"{name} must be a number, got {tok!r}")
+    return value
+
+
 def parse_rates(name, text):
-    """'0.05,0.25' -> [0.05, 0.25]; '0:1:0.05' -> 0, 0.05, ..., 1 (inclusive)."""
+    """'0.05,0.25' -> [0.05, 0.25]; '0:1:0.05' -> 0, 0.05, ..., 1 (inclusive).
+
+    A grid START:STOP:STEP is computed in decimal arithmetic from the numbers as typed, each point
+    ``START + i STEP`` rounded once to the nearest double: 1e-13:3e-13:1e-13 gives 1e-13, 2e-13, 3e-13,
+    and 0:1:0.1 gives 0.3, not 0.30000000000000004.  A step so fine that two points round to the same
+    double is refused.
+    """
+    from decimal import localcontext
+
     text = text.strip()
     if ":" in text:
         parts = text.split(":")
         if len(parts) != 3:
             fail_bad(f"{name} grid must be START:STOP:STEP, got {text!r}")
-        start, stop, step = (float_token(name, t) for t in parts)
-        if not all(math.isfinite(v) for v in (start, stop, step)) or step <= 0 or stop < start:
+        start, stop, step = (_decimal_token(name, t) for t in parts)
+        if not all(v.is_finite() for v in (start, stop, step)) or step <= 0 or stop < start:
             fail_bad(f"{name} grid needs finite START <= STOP and STEP > 0, got {text!r}")
-        span = (stop - start) / step
-        if not math.isfinite(span) or span > 100000:
-            fail_bad(f"{name} grid must have at most 100000 points, got {text!r}")
-        count = math.floor(span + 1e-9) + 1
-        return [round(start + i * step, 12) for i in range(count)]
+        with localcontext() as ctx:
+            ctx.prec = 200
+            span = (stop - start) / step
+            if span > 100000:
+                fail_bad(f"{name} grid must have at most 100000 points, got {text!r}")
+            count = int(span) + 1  # span >= 0: int() is the floor
+            values = [float(start + i * step) + 0.0 for i in range(count)]
+        for a, b in zip(values, values[1:]):
+            if a == b:
+                fail_bad(f"{name} grid step {parts[2].strip()} is finer than double precision can tell apart "
+                         f"near {a!r}: use a coarser step or list the rates, got {text!r}")
+        return values
     if not text:
         fail_bad(f"{name} must not be empty")
     tokens = text.split(",")

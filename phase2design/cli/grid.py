@@ -55,7 +55,8 @@ def _parse_errors(text):
               help="Design families: single (A'Hern) and/or simon (optimal and minimax).")
 @click.option("--admissible", is_flag=True, help="Also list the Simon admissible designs between them.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write here (.csv, .json, .md, .parquet); resumable through FILE.journal.")
+              help="Write here (.csv, .json, .md, .parquet); resumable through FILE.journal. '-': standard "
+                   "output, written once at the end (csv unless --format says otherwise; no journal).")
 @click.option("--format", "fmt", type=click.Choice(_GRID_FORMATS), default=None,
               help="Output format (default: from the file name; table on stdout).")
 @click.option("--backend", type=click.Choice(("serial", "processes", "dask")), default=None,
@@ -148,7 +149,7 @@ def grid(p0, delta, alpha, beta, errors, family, admissible, output, fmt, backen
             parts.append(f"{len(res.skipped)} (p0, delta) skipped: p1 = p0 + delta >= 1")
         if res.infeasible:
             parts.append(f"{res.infeasible} without a feasible design (kind 'none')")
-        where = "" if output is None else f" -> {res.output} (journal {res.journal})"
+        where = "" if output is None or res.journal is None else f" -> {res.output} (journal {res.journal})"
         how = {"serial": "serially", "processes": f"on {res.workers} processes",
                "dask": f"on {res.workers} Dask worker threads"}[res.backend]
         click.echo(f"grid: {res.scenarios} scenarios ({'; '.join(parts)}) in {res.seconds:.1f} s {how}{where}",

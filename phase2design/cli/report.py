@@ -34,9 +34,14 @@ def report(p0, p1, alpha, beta, design, observed, observed_stages, threshold, co
 
     Example: phase2design report --p0 0.1 --p1 0.3 --alpha 0.05 --beta 0.2 -o report.html
     """
+    from .._files import check_output_path, write_text_atomic
     from ..report import make_report, report_format
 
+    if output == "-":
+        output = None  # "-o -": standard output, as without -o
     fmt = "md" if output is None else run(lambda: report_format(output))
+    if output is not None:
+        run(lambda: check_output_path(output))  # a folder, a device or a missing folder fails before the search
     if observed is not None and observed_stages is not None:
         fail_bad("give --observed (a total x/n) or --observed-stages (x1,x2), not both")
     obs = None if observed is None else parse_observed(observed)
@@ -57,8 +62,8 @@ def report(p0, p1, alpha, beta, design, observed, observed_stages, threshold, co
         click.echo(text, nl=False)
         return
     try:
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        # a temporary file beside the target, renamed over it only when complete (phase2design._files)
+        write_text_atomic(output, text)
     except OSError as exc:
         fail_bad(f"cannot write report file {output!r}: {exc.strerror}")
     click.echo(f"wrote {output}", err=True)
