@@ -19,12 +19,12 @@ tiny tail probabilities keep their relative precision.
 """
 
 import numpy as np
-from numba import njit
 
 from ..numerics._binomial import _binom_tables
+from ..numerics._jit import kernel
 
 
-@njit(cache=True)
+@kernel(cost=lambda r1, n1, n2, p: (12.0 + 1.2 * n1) * (n1 + n2 + 1))
 def _stagewise_dist(r1, n1, n2, p):
     """pmf, P(T >= t) and P(T <= t) on t = 0..n1+n2 for the stage-wise statistic T."""
     n = n1 + n2
