@@ -328,8 +328,20 @@ def _load_numba():
         return None
     _cache_dir = _choose_cache_dir(numba.__version__)
     event.register("numba:compile", _compile_note(event.Listener)())
+    _register_numba_type(numba)
     _numba = numba
     return numba
+
+
+def _register_numba_type(numba):
+    """Let other numba code call a Kernel (e.g. ``S._stage_sums`` in a benchmark): it types as
+    its compiled dispatcher."""
+    from numba.core import types
+    from numba.extending import typeof_impl
+
+    @typeof_impl.register(Kernel)
+    def _typeof_kernel(val, c):
+        return types.Dispatcher(val.jit)
 
 
 def cache_dir():
