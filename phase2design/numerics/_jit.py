@@ -393,7 +393,7 @@ def _choose_cache_dir(numba_version):
     # Never fall back to numba's own choice (next to the sources, or site-packages): that is
     # what left cache files that shadowed an editable install.
     _note(f"no writable cache folder ({', '.join(tried)}); kernels are compiled on every run "
-          f"(set PHASE2DESIGN_CACHE_DIR to cache them)")
+          f"(set PHASE2DESIGN_CACHE_DIR to a writable folder to cache them)")
     return ""
 
 
