@@ -70,7 +70,7 @@ def main():
     base = statistics.median(times["python -c pass"])
     print(f"python {sys.version.split()[0]}, cores {os.cpu_count()}, {repeat} runs each (interleaved)")
     print(f"first compiled run with an empty cache (compiles): {first:.2f} s")
-    print(f"| command | median | best | median / python -c pass |\n|---|---:|---:|---:|")
+    print("| command | median | best | median / python -c pass |\n|---|---:|---:|---:|")
     for name, ts in times.items():
         med = statistics.median(ts)
         print(f"| {name} | {med * 1e3:.0f} ms | {min(ts) * 1e3:.0f} ms | {med / base:.1f}x |")

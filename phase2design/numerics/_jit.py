@@ -82,6 +82,12 @@ _cache_dir = None        # folder of this process's compiled kernels, or "" when
 _dispatchers = set()     # ids of our numba dispatchers (to recognise their compile events)
 _noted_compile = False
 _registry = []           # every Kernel, in definition order
+_use_jit = False         # calls go straight to the compiled kernels (mode 1 with numba, or switched)
+
+
+def _update_use_jit():
+    global _use_jit
+    _use_jit = _numba is not None and (_mode == "1" or (_mode == "auto" and _compiled))
 
 
 def set_mode(mode):
@@ -103,6 +109,7 @@ def set_mode(mode):
     if mode not in _MODES:
         raise ValueError(f"mode must be one of {_MODES}, got {mode!r}")
     old, _mode = _mode, mode
+    _update_use_jit()
     return old
 
 
@@ -121,6 +128,7 @@ def reset_budget():
     global _spent_us, _compiled
     _spent_us = 0.0
     _compiled = False
+    _update_use_jit()
 
 
 # ---------------------------------------------------------------------------
@@ -198,18 +206,23 @@ class Kernel:
         return self._jit
 
     def __call__(self, *args):
+        if _use_jit:
+            # the common case once compiled: one global test, no property lookup
+            return (self._jit or self.jit)(*args)
+        return self._dispatch(args)
+
+    def _dispatch(self, args):
         global _spent_us, _compiled
         if _mode == "auto":
-            if _compiled:
-                return self.jit(*args)
             _spent_us += self.cost(*args) if self.cost is not None else 1.0
             if _spent_us <= PYTHON_BUDGET_US:
                 return _plain(self.py(*args))
             if _load_numba() is not None:
                 _compiled = True
+                _update_use_jit()
                 return self.jit(*args)
-            return _plain(self.py(*args))
-        if _mode == "1" and _load_numba() is not None:
+        elif _mode == "1" and _load_numba() is not None:
+            _update_use_jit()
             return self.jit(*args)
         return _plain(self.py(*args))
 
@@ -325,6 +338,7 @@ def _load_numba():
         global _mode
         _note(f"numba unavailable ({type(e).__name__}: {e}); running the kernels in plain Python")
         _mode = "0"
+        _update_use_jit()
         return None
     _cache_dir = _choose_cache_dir(numba.__version__)
     event.register("numba:compile", _compile_note(event.Listener)())
