@@ -208,7 +208,7 @@ class Kernel:
     def __call__(self, *args):
         if _use_jit:
             # the common case once compiled: one global test, no property lookup
-            return (self._jit or self.jit)(*args)
+            return (self._jit if self._jit is not None else self.jit)(*args)
         return self._dispatch(args)
 
     def _dispatch(self, args):
