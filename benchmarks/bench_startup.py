@@ -15,6 +15,7 @@ Run from the repository root:  python benchmarks/bench_startup.py [repeats]
 """
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -44,8 +45,16 @@ def _once(cmd, env):
 
 def main():
     repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    scratch = tempfile.mkdtemp(prefix="p2-bench-")
+    try:
+        run(repeat, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run(repeat, scratch):
     py = sys.executable
-    warm = tempfile.mkdtemp(prefix="p2-warm-")
+    warm = os.path.join(scratch, "warm")
     simon = [py, "-m", "phase2design", *SIMON]
     variants = {
         'python -c pass': ([py, "-c", "pass"], _env()),
@@ -65,7 +74,7 @@ def main():
     for _ in range(repeat):
         for name, (cmd, env) in variants.items():
             if env is None:
-                env = _env(PHASE2DESIGN_CACHE_DIR=tempfile.mkdtemp(prefix="p2-cold-"))
+                env = _env(PHASE2DESIGN_CACHE_DIR=tempfile.mkdtemp(prefix="cold-", dir=scratch))
             times[name].append(_once(cmd, env)[0])
     base = statistics.median(times["python -c pass"])
     print(f"python {sys.version.split()[0]}, cores {os.cpu_count()}, {repeat} runs each (interleaved)")
