@@ -41,7 +41,10 @@ def report(p0, p1, alpha, beta, design, observed, observed_stages, threshold, co
         output = None  # "-o -": standard output, as without -o
     fmt = "md" if output is None else run(lambda: report_format(output))
     if output is not None:
-        run(lambda: check_output_path(output))  # a folder, a device or a missing folder fails before the search
+        try:  # a folder, a device or a missing folder fails before the search
+            check_output_path(output)
+        except (ValueError, OSError) as exc:
+            fail_bad(f"cannot write report file {output!r}: {str(exc).split(': ', 1)[-1]}")
     if observed is not None and observed_stages is not None:
         fail_bad("give --observed (a total x/n) or --observed-stages (x1,x2), not both")
     obs = None if observed is None else parse_observed(observed)

@@ -26,13 +26,15 @@ joint predictive probability of a path is then the number of sequences times
 """
 
 import numpy as np
-from numba import njit
 
 from ..numerics._betabinomial import _betabinom_pmf_row
 from ..numerics._binomial import _binom_pmf_row, _neumaier
+from ..numerics._jit import kernel
 
 
-@njit(cache=True)
+# cost: predicted plain-Python microseconds (see numerics/_jit.py): one compensated step per pair of
+# (total so far, responses in the stage)
+@kernel(cost=lambda N, lo, hi, p: 0.25 * float(N[-1]) * float(N[-1]) + 6.0 * float(N[-1]) + 5.0)
 def _reach(N, lo, hi, p):
     """R[j, s] = P_p(the look after stage j is reached with S_j = s), for s = 0..N_J (0 beyond N_j)."""
     J = N.shape[0]
@@ -55,7 +57,7 @@ def _reach(N, lo, hi, p):
     return R
 
 
-@njit(cache=True)
+@kernel(cost=lambda N, lo, hi, a, b: 2.0 * float(N[-1]) * float(N[-1]) + 10.0 * float(N[-1]) + 5.0)
 def _reach_predictive(N, lo, hi, a, b):
     """R[j, s] as in :func:`_reach` with p ~ Beta(a, b) integrated out (beta-binomial steps)."""
     J = N.shape[0]

@@ -8,12 +8,13 @@ binomial rows and tails come from :mod:`phase2design.numerics._binomial`.
 import math
 
 import numpy as np
-from numba import njit
 
 from ..numerics._binomial import _binom_tables, _tri_offset
+from ..numerics._jit import kernel
 
 
-@njit(cache=True)
+@kernel(cost=lambda nlo, nhi, p0, p1, alpha, beta, rounded, want:
+        15.0 * (nlo + 10) * min(nhi - nlo + 1, 3 * want + 20))
 def _single_scan(nlo, nhi, p0, p1, alpha, beta, rounded, want):
     """Feasible single-stage designs with nlo <= n <= nhi, smallest n first.
 
@@ -54,7 +55,7 @@ def _single_scan(nlo, nhi, p0, p1, alpha, beta, rounded, want):
 # Simon two-stage search
 # ---------------------------------------------------------------------------
 
-@njit(cache=True)
+@kernel(cost=lambda n, p0, p1, alpha: 11.0 * n + 5.0)
 def _ump_power(n, p0, p1, alpha):
     """Power at p1 of the randomised most powerful level-alpha test on n patients.
 
@@ -73,7 +74,7 @@ def _ump_power(n, p0, p1, alpha):
     return 0.0
 
 
-@njit(cache=True)
+@kernel(cost=lambda mmax, beta, pmf1: 0.1 * mmax * mmax + 5.0)
 def _r1_limits(mmax, beta, pmf1):
     """Largest r1 with P1(X1 <= r1) <= beta for each n1 (-1 when none)."""
     out = np.full(mmax + 1, -1, dtype=np.int64)
@@ -89,7 +90,7 @@ def _r1_limits(mmax, beta, pmf1):
     return out
 
 
-@njit(cache=True)
+@kernel(cost=lambda r1max, beta, tol, sf1: 0.3 * len(r1max) + 5.0)
 def _r1_limits_near(r1max, beta, tol, sf1):
     """Values of m whose ``r1max[m]`` may differ from the exact limit (an int array, usually empty).
 
@@ -113,7 +114,7 @@ def _r1_limits_near(r1max, beta, tol, sf1):
     return out[:k]
 
 
-@njit(cache=True)
+@kernel
 def _stage_sums(n1, r1, n2, r, pmf0, sf0, pmf1, sf1):
     """P0 and P1 of (X1 > r1 and X1 + X2 > r), summed from the small end."""
     o1 = _tri_offset(n1)
@@ -127,7 +128,7 @@ def _stage_sums(n1, r1, n2, r, pmf0, sf0, pmf1, sf1):
     return a, b
 
 
-@njit(cache=True)
+@kernel
 def _stage_term(x1, k, n2, o1, o2, pmf0, sf0, pmf1, sf1):
     """P0 and P1 of (X1 = x1 and X2 > k): the x1 term of the two-stage rejection sums."""
     if k < 0:
@@ -137,13 +138,13 @@ def _stage_term(x1, k, n2, o1, o2, pmf0, sf0, pmf1, sf1):
     return 0.0, 0.0
 
 
-@njit(cache=True)
+@kernel
 def _near(value, bound):
     """Whether value lies within a relative 1e-12 of bound (a possible exact tie)."""
     return abs(value - bound) <= 1e-12 * bound
 
 
-@njit(cache=True)
+@kernel(cost=lambda n, *tables: 0.6 * n * n + 5.0)
 def _best_at_n(n, alpha, beta, pmf0, sf0, pmf1, sf1, r1max, en0_cap):
     """Minimum-EN0 Simon design with total sample size n.
 
@@ -248,7 +249,7 @@ def _best_at_n(n, alpha, beta, pmf0, sf0, pmf1, sf1, r1max, en0_cap):
     return found, b_r1, b_n1, b_r, best_en0, b_a, b_p, near
 
 
-@njit(cache=True)
+@kernel(cost=lambda n, *tables: 1.2 * n * n + 5.0)
 def _contenders_at_n(n, alpha, beta, tol, pmf0, sf0, pmf1, sf1, r1max):
     """Every design with total n that could, in exact arithmetic, be the minimum-EN0 one.
 
@@ -341,7 +342,7 @@ def _contenders_at_n(n, alpha, beta, tol, pmf0, sf0, pmf1, sf1, r1max):
     return out[:k]
 
 
-@njit(cache=True)
+@kernel(cost=lambda n, *tables: 0.3 * n + 5.0)
 def _en0_lower_bound(n, en0_star, pmf0, sf0, r1max):
     """Smallest EN0 any feasible design with total n could have.
 
@@ -363,7 +364,8 @@ def _en0_lower_bound(n, en0_star, pmf0, sf0, r1max):
     return lo
 
 
-@njit(cache=True)
+@kernel(cost=lambda nlo, nhi, n1lo, n1hi, *tables:
+        0.5 * nhi * nhi * max(nhi - nlo + 1, 0) * max(min(n1hi, nhi) - n1lo + 1, 0) + 5.0)
 def _feasible_designs(nlo, nhi, n1lo, n1hi, alpha, beta, pmf0, sf0, pmf1, sf1, r1max):
     """Every feasible (r1, n1, r, n) with r the smallest cut-off meeting alpha.
 

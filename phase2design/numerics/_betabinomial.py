@@ -32,12 +32,12 @@ from a ``mu`` close to 1.
 import math
 
 import numpy as np
-from numba import njit
 
 from ._binomial import _binom_logpmf, _neumaier
+from ._jit import kernel
 
 
-@njit(cache=True)
+@kernel
 def _log_rising_excess(c, m, out):
     """out[k] = log((c)_k / c^k) = sum_{j<k} log1p(j / c) for k = 0..m (compensated sum)."""
     s = 0.0
@@ -48,7 +48,7 @@ def _log_rising_excess(c, m, out):
         out[j + 1] = s + comp
 
 
-@njit(cache=True)
+@kernel(cost=lambda n, a, b, out: 6.0 * n + 5.0)
 def _betabinom_pmf_row(n, a, b, out):
     """Fill out[0..n] with the beta-binomial probabilities P(X = k), X ~ BetaBin(n, a, b)."""
     flip = a > b
@@ -69,7 +69,7 @@ def _betabinom_pmf_row(n, a, b, out):
             out[k] = v
 
 
-@njit(cache=True)
+@kernel
 def _sum_range(v, lo, hi):
     """Compensated sum of v[lo..hi] (inclusive), added from the smaller end of the indices given."""
     s = 0.0

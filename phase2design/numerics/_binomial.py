@@ -31,13 +31,14 @@ probabilities.
 import math
 
 import numpy as np
-from numba import njit
+
+from ._jit import kernel
 
 _LN_2PI = math.log(2.0 * math.pi)
 _LN_SQRT_2PI = 0.5 * _LN_2PI
 
 
-@njit(cache=True)
+@kernel
 def _stirlerr(n):
     """Stirling's error log(n!) - log(sqrt(2 pi n) (n/e)^n) for integer n >= 1."""
     if n <= 15.0:
@@ -59,7 +60,7 @@ def _stirlerr(n):
     return (s0 - (s1 - (s2 - (s3 - s4 / nn) / nn) / nn) / nn) / n
 
 
-@njit(cache=True)
+@kernel
 def _bd0(x, m):
     """Deviance term x log(x/m) + m - x, by its series when x is close to m."""
     if abs(x - m) < 0.1 * (x + m):
@@ -79,7 +80,7 @@ def _bd0(x, m):
     return x * math.log(x / m) + m - x
 
 
-@njit(cache=True)
+@kernel(cost=lambda x, n, p: 2.0)
 def _binom_logpmf(x, n, p):
     """log b(x; n, p) for integers 0 <= x <= n and 0 <= p <= 1."""
     q = 1.0 - p
@@ -109,21 +110,21 @@ def _binom_logpmf(x, n, p):
 # with |lo| <= ulp(hi)/2, about 32 significant digits.  Numba compiles these
 # without fastmath, so no operation is reassociated.
 
-@njit(cache=True)
+@kernel
 def _two_sum(a, b):
     s = a + b
     bb = s - a
     return s, (a - (s - bb)) + (b - bb)
 
 
-@njit(cache=True)
+@kernel
 def _split(a):
     c = 134217729.0 * a  # 2**27 + 1
     hi = c - (c - a)
     return hi, a - hi
 
 
-@njit(cache=True)
+@kernel
 def _two_prod(a, b):
     p = a * b
     ah, al = _split(a)
@@ -131,7 +132,7 @@ def _two_prod(a, b):
     return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
 
 
-@njit(cache=True)
+@kernel
 def _dd_mul(ah, al, bh, bl):
     p, e = _two_prod(ah, bh)
     e += ah * bl + al * bh
@@ -139,7 +140,7 @@ def _dd_mul(ah, al, bh, bl):
     return s, e - (s - p)
 
 
-@njit(cache=True)
+@kernel
 def _dd_div(ah, al, bh, bl):
     q1 = ah / bh
     p1, p2 = _two_prod(q1, bh)
@@ -150,7 +151,7 @@ def _dd_div(ah, al, bh, bl):
     return s, q2 - (s - q1)
 
 
-@njit(cache=True)
+@kernel
 def _binom_pmf_row(n, p, out):
     """Fill out[0..n] with b(k; n, p).
 
@@ -190,7 +191,7 @@ def _binom_pmf_row(n, p, out):
         out[k - 1] = anchor * ph + anchor * pl
 
 
-@njit(cache=True)
+@kernel
 def _neumaier(s, c, v):
     """One step of Neumaier's compensated sum: returns the new sum and correction."""
     t = s + v
@@ -201,7 +202,7 @@ def _neumaier(s, c, v):
     return t, c
 
 
-@njit(cache=True)
+@kernel
 def _lower_tail(pmf, n, out):
     """out[k] = P(X <= k), summed upwards from k = 0 with compensation."""
     s = 0.0
@@ -212,7 +213,7 @@ def _lower_tail(pmf, n, out):
         out[k] = min(s + c, 1.0)
 
 
-@njit(cache=True)
+@kernel
 def _upper_tail(pmf, n, out):
     """out[k] = P(X > k), summed downwards from k = n with compensation."""
     s = 0.0
@@ -224,7 +225,7 @@ def _upper_tail(pmf, n, out):
         out[k - 1] = min(s + c, 1.0)
 
 
-@njit(cache=True)
+@kernel(cost=lambda n, p: 6.0 * n + 5.0)
 def _binom_tables(n, p):
     """pmf, cdf P(X <= k) and sf P(X > k) for k = 0..n."""
     pmf = np.empty(n + 1)
@@ -236,13 +237,13 @@ def _binom_tables(n, p):
     return pmf, cdf, sf
 
 
-@njit(cache=True)
+@kernel
 def _tri_offset(m):
     """Start of row m in a flat triangular table holding rows 0..M, row m having m+1 entries."""
     return m * (m + 1) // 2
 
 
-@njit(cache=True)
+@kernel(cost=lambda mmax, p: 4.0 * (mmax + 1) * (mmax + 2))
 def _triangular_tables(mmax, p):
     """pmf and sf P(X > k) for every m = 0..mmax, as flat triangular arrays."""
     size = _tri_offset(mmax + 1)
@@ -259,7 +260,7 @@ def _triangular_tables(mmax, p):
 # Operating characteristics
 # ---------------------------------------------------------------------------
 
-@njit(cache=True)
+@kernel
 def _sf_at(sf, n, k):
     """P(X > k) from an sf row of length n+1, for any integer k."""
     if k < 0:
