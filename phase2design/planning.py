@@ -454,7 +454,7 @@ def _check_p1_list(p1, p0):
 
 
 def plan_followup(pilot, p0, alpha, beta, *, p1=None, prior="jeffreys", pilot_weight=1.0, plausibility=0.2,
-                  levels=DEFAULT_LEVELS, min_difference=0.05):
+                  levels=DEFAULT_LEVELS, min_difference=0.05, progress=None):
     """Follow-up designs after a pilot, for each candidate p1, with their assurance.
 
     For each candidate ``p1``: the single-stage design (A'Hern 2001, strict
@@ -496,6 +496,8 @@ def plan_followup(pilot, p0, alpha, beta, *, p1=None, prior="jeffreys", pilot_we
         One-sided confidence levels of the default candidates' lower limits.
     min_difference : float, default 0.05
         A default candidate must be at least ``p0 + min_difference``.
+    progress : callable, optional
+        Called with the total sample size n each design search has reached (for a progress note).
 
     Returns
     -------
@@ -592,20 +594,20 @@ def plan_followup(pilot, p0, alpha, beta, *, p1=None, prior="jeffreys", pilot_we
             warnings.append(f"p1 = {c.p1:.10g} is implausible given the pilot: P(p >= {c.p1:.10g} | pilot) = "
                             f"{c.posterior_prob_at_least:.3f} < {plausibility:.10g}; designs powered for it are "
                             f"likely to miss a drug with a lower rate (see their assurance)")
-        designs.extend(_designs_for(p0, c.p1, alpha, beta, pa, pb))
+        designs.extend(_designs_for(p0, c.p1, alpha, beta, pa, pb, progress))
     return FollowupPlan(
         pilot_x=x, pilot_n=n, p0=p0, alpha=alpha, beta=beta, prior=(a, b), pilot_weight=w, posterior=(pa, pb),
         posterior_prob_above_p0=prob_at_least(p0), plausibility=plausibility, candidate_rule=rule,
         candidates=tuple(candidates), designs=tuple(designs), warnings=tuple(warnings))
 
 
-def _designs_for(p0, p1, alpha, beta, pa, pb):
+def _designs_for(p0, p1, alpha, beta, pa, pb, progress=None):
     """Every registered family's proposals for p1, each with its assurance under Beta(pa, pb)."""
     from .families.base import families
 
     out = []
     for family in families():
-        for prop in family.propose(p0, p1, alpha, beta):
+        for prop in family.propose(p0, p1, alpha, beta, progress=progress):
             t = prop.result
             oc = predictive_oc(prop.design, pa, pb)
             out.append(PlannedDesign(p1=p1, kind=prop.kind, r1=getattr(t, "r1", None), n1=getattr(t, "n1", None),

@@ -327,7 +327,8 @@ def _oc_table_grid(p0, p1):
 
 
 def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observed_stages=None,
-                threshold=None, confidence_level=0.95, nmax=None, fmt="html", figures=True, command=None):
+                threshold=None, confidence_level=0.95, nmax=None, fmt="html", figures=True, command=None,
+                progress=None):
     """A self-contained report of a phase II design for a protocol (HTML or Markdown).
 
     Parameters
@@ -388,14 +389,14 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
     _parse_design_arg(design)  # a malformed design fails before the search
     # Simon's search validates the inputs and must succeed (the figures show its design space); every
     # other registered family may find nothing
-    simon = get_family("simon").search(p0, p1, alpha, beta, nmax=nmax)
+    simon = get_family("simon").search(p0, p1, alpha, beta, nmax=nmax, progress=progress)
     p0, p1, alpha, beta = simon.p0, simon.p1, simon.alpha, simon.beta
     threshold = p1 if threshold is None else check_rate("threshold", threshold)
     searched = {"simon": simon}
     for family in families():
         if family.name not in searched:
             try:
-                searched[family.name] = family.search(p0, p1, alpha, beta, nmax=nmax)
+                searched[family.name] = family.search(p0, p1, alpha, beta, nmax=nmax, progress=progress)
             except NoFeasibleDesignError:
                 searched[family.name] = None
     single = searched.get("single")

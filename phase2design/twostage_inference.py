@@ -453,6 +453,10 @@ def _conditional_error_cutoff(r, x1, n2_planned, n2, p0):
     def tail(c):
         return 1.0 if c < 0 else (0.0 if c >= n2 else float(sf_act[c]))
 
+    if k < 0:  # the planned design had already rejected: conditional error exactly 1, any cut-off keeps it
+        return -1, 1.0, 1.0
+    if k >= n2_planned:  # the planned design could no longer reject: conditional error exactly 0
+        return n2, 0.0, 0.0
     c = next(c for c in range(-1, n2 + 1) if tail(c) <= planned)
     close = [abs(tail(v) - planned) <= 1e-9 * planned for v in (c - 1, c) if v >= -1]
     if not any(close):

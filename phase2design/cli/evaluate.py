@@ -40,7 +40,7 @@ def evaluate(observed, threshold, p0, design, confidence, ci_method, prior, alph
         use_agg()
         from ..plots import plot_evaluation
 
-        plot_evaluation(ev, plot_path)
+        run(lambda: plot_evaluation(ev, plot_path))
         click.echo(f"wrote {plot_path}", err=True)
     d = ev.to_dict()
     row = flat(d)

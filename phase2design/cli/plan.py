@@ -2,7 +2,8 @@
 
 import click
 
-from ._common import Infeasible, emit, error_rate_options, format_option, parse_prior, parse_rates, parse_x_of_n, run
+from ._common import (Infeasible, Progress, emit, error_rate_options, format_option, parse_prior, parse_rates,
+                      parse_x_of_n, run)
 
 
 def _document(plan):
@@ -69,14 +70,19 @@ def plan(pilot, p0, alpha, beta, p1, prior, pilot_weight, plausibility, levels, 
     pri = parse_prior(prior)
     lv = parse_rates("levels", levels)
 
+    note = Progress("searching designs", True)
+
     def go():
         try:
             return plan_followup((x, n), p0, alpha, beta, p1=p1s, prior=pri, pilot_weight=pilot_weight,
-                                 plausibility=plausibility, levels=lv, min_difference=min_diff)
+                                 plausibility=plausibility, levels=lv, min_difference=min_diff, progress=note)
         except NoCandidateRateError as e:
             raise Infeasible(str(e)) from None
 
-    res = run(go)
+    try:
+        res = run(go)
+    finally:
+        note.done()
     if fmt != "table":
         # the table output states the warnings itself; the data formats keep stdout clean
         for w in res.warnings:

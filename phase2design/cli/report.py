@@ -6,7 +6,7 @@ The library work is done by :func:`phase2design.report.make_report`.
 import click
 
 from .._validation import is_count
-from ._common import design_inputs_options, fail_bad, parse_observed, run, use_agg
+from ._common import Progress, design_inputs_options, fail_bad, parse_observed, run, use_agg
 
 
 @click.command()
@@ -58,9 +58,13 @@ def report(p0, p1, alpha, beta, design, observed, observed_stages, threshold, co
     figures = output is not None and not no_figures
     if figures:
         use_agg()
-    text = run(lambda: make_report(p0, p1, alpha, beta, design, observed=obs, observed_stages=stages,
-                                    threshold=threshold, confidence_level=confidence, nmax=nmax, fmt=fmt,
-                                    figures=figures))
+    note = Progress("searching designs", True)
+    try:
+        text = run(lambda: make_report(p0, p1, alpha, beta, design, observed=obs, observed_stages=stages,
+                                        threshold=threshold, confidence_level=confidence, nmax=nmax, fmt=fmt,
+                                        figures=figures, progress=note))
+    finally:
+        note.done()
     if output is None:
         click.echo(text, nl=False)
         return

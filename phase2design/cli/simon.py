@@ -77,7 +77,7 @@ def _simon_plots(res, nmax, plot_path, plot_oc_path):
     from ..plots import default_oc_grid, oc_comparison_designs, plot_design_space, plot_oc
 
     if plot_path is not None:
-        plot_design_space(res, plot_path)
+        run(lambda: plot_design_space(res, plot_path))
         click.echo(f"wrote {plot_path}", err=True)
     if plot_oc_path is not None:
         from ..engine.oc import NoFeasibleDesignError
@@ -88,7 +88,8 @@ def _simon_plots(res, nmax, plot_path, plot_oc_path):
         except NoFeasibleDesignError:
             single = None
         designs, labels = oc_comparison_designs(res, single)
-        plot_oc(designs, default_oc_grid(res.p0, res.p1), p0=res.p0, p1=res.p1, labels=labels, path=plot_oc_path)
+        run(lambda: plot_oc(designs, default_oc_grid(res.p0, res.p1), p0=res.p0, p1=res.p1, labels=labels,
+                            path=plot_oc_path))
         click.echo(f"wrote {plot_oc_path}", err=True)
 
 

@@ -32,9 +32,14 @@ from ..numerics._binomial import _binom_pmf_row, _neumaier
 from ..numerics._jit import kernel
 
 
-# cost: predicted plain-Python microseconds (see numerics/_jit.py): one compensated step per pair of
-# (total so far, responses in the stage)
-@kernel(cost=lambda N, lo, hi, p: 0.25 * float(N[-1]) * float(N[-1]) + 6.0 * float(N[-1]) + 5.0)
+def _pairs(N, lo, hi):
+    """Pairs (total so far, responses in the stage) the recursion visits: its plain-Python work."""
+    return float(sum(max(int(hi[j - 1]) - int(lo[j - 1]) + 1, 0) * (int(N[j]) - int(N[j - 1]) + 1)
+                     for j in range(1, len(N))))
+
+
+# cost: predicted plain-Python microseconds (see numerics/_jit.py), measured at about 0.9 us per pair
+@kernel(cost=lambda N, lo, hi, p: 0.9 * _pairs(N, lo, hi) + 6.0 * float(N[-1]) + 5.0)
 def _reach(N, lo, hi, p):
     """R[j, s] = P_p(the look after stage j is reached with S_j = s), for s = 0..N_J (0 beyond N_j)."""
     J = N.shape[0]
@@ -57,7 +62,7 @@ def _reach(N, lo, hi, p):
     return R
 
 
-@kernel(cost=lambda N, lo, hi, a, b: 2.0 * float(N[-1]) * float(N[-1]) + 10.0 * float(N[-1]) + 5.0)
+@kernel(cost=lambda N, lo, hi, a, b: 8.0 * _pairs(N, lo, hi) + 10.0 * float(N[-1]) + 5.0)
 def _reach_predictive(N, lo, hi, a, b):
     """R[j, s] as in :func:`_reach` with p ~ Beta(a, b) integrated out (beta-binomial steps)."""
     J = N.shape[0]
