@@ -1,4 +1,4 @@
-"""Regression tests for the findings of an adversarial audit (CLI fuzzing and edge-case numerics)."""
+"""Edge cases of input checking and numerics: one-line errors for odd values, tiny alphas, exact ties, large n2."""
 
 import json
 import math
