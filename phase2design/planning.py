@@ -237,7 +237,7 @@ def predictive_oc(design, a, b):
     d = Design.parse(design)
     a, b = _check_beta_params(a, b)
     space = SampleSpace(d)
-    o = space.summarise(space.predictive_probabilities(a, b))
+    o = space.predictive_oc(a, b)
     return PredictiveOC(design=d.label(), kind=d.family, a=a, b=b, assurance=o["reject"],
                         pet=math.fsum(o["stop"][:-1]), expected_n=o["en"], continue_fail=o["final_fail"])
 

@@ -216,3 +216,18 @@ def test_engine_large_design_stays_precise():
     reject = space.summarise(prob)["reject"]
     assert 0.0 < reject < 1e-100
     assert np.all(prob >= 0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(designs(), st.sampled_from([0.0, 0.03, 0.3, 0.5, 0.91, 1.0]))
+def test_oc_from_the_recursion_equals_the_outcome_sums(d, p):
+    """SampleSpace.oc sums the recursion in compiled code; summarise sums the listed outcomes."""
+    space = SampleSpace(d)
+    a, b = space.oc(p), space.summarise(space.probabilities(p))
+    for key in ("reject", "en"):
+        assert _close(a[key], b[key], atol=1e-300)
+    for key in ("futility", "efficacy", "stop"):
+        for x, y in zip(a[key], b[key]):
+            assert _close(x, y, atol=1e-300)
+    pa, pb = space.predictive_oc(1.5, 2.5), space.summarise(space.predictive_probabilities(1.5, 2.5))
+    assert _close(pa["reject"], pb["reject"], rtol=1e-12) and _close(pa["en"], pb["en"], rtol=1e-12)

@@ -263,3 +263,14 @@ def test_bad_mode_value_is_ignored_with_a_note():
     assert out.returncode == 0
     assert out.stdout.strip() == "auto"
     assert "PHASE2DESIGN_JIT" in out.stderr
+
+
+def test_engine_summary_kernels_agree():
+    """The OC kernels of the engine give the same bits on both paths."""
+    for design in (((10, 29), (1, 5), (10, 5)), ((6, 17, 29), (0, 2, 5), (6, 17, 5)), ((16, 41), (3, 11), (6, 11)),
+                   ((9,), (4,), (4,))):
+        N, lo, hi = _space(design[0], design[1], design[2][:-1] + (-1,))
+        fut = np.array(design[1], dtype=np.int64)
+        upper = np.array(design[2], dtype=np.int64)
+        _both(E._oc_sums_grid, N, lo, hi, fut, upper, PS)
+        _both(E._stop_sums, E._reach.jit(N, lo, hi, 0.3), N, fut, upper)

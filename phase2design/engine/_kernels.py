@@ -28,7 +28,7 @@ joint predictive probability of a path is then the number of sequences times
 import numpy as np
 
 from ..numerics._betabinomial import _betabinom_pmf_row
-from ..numerics._binomial import _binom_pmf_row, _neumaier
+from ..numerics._binomial import _binom_pmf_row, _binom_tables, _neumaier
 from ..numerics._jit import kernel
 
 
@@ -85,3 +85,114 @@ def _reach_predictive(N, lo, hi, a, b):
             R[j, s] = acc[s] + comp[s]
     return R
 
+
+
+@kernel(cost=lambda R, N, fut, upper: 1.5 * float(R.shape[0]) * float(R.shape[1]) + 5.0)
+def _stop_sums(R, N, fut, upper):
+    """(futility, efficacy): for each stage, the compensated sum of R[j, s] over s <= fut[j] and s > upper[j].
+
+    At the last stage ``fut = upper = r``: not promising and promising.  Entries of R outside the totals
+    that can reach a look are zero, so the sums may run over 0..N_j.
+    """
+    J = N.shape[0]
+    f = np.zeros(J)
+    e = np.zeros(J)
+    for j in range(J):
+        acc = 0.0
+        comp = 0.0
+        for s in range(0, min(fut[j], N[j]) + 1):
+            acc, comp = _neumaier(acc, comp, R[j, s])
+        f[j] = acc + comp
+        acc = 0.0
+        comp = 0.0
+        for s in range(max(upper[j] + 1, 0), N[j] + 1):
+            acc, comp = _neumaier(acc, comp, R[j, s])
+        e[j] = acc + comp
+    return f, e
+
+
+@kernel(cost=lambda N, lo, hi, fut, upper, p: 0.9 * _pairs(N[:-1], lo, hi) + 2.0 * float(N[-1]) + 12.0 *
+        float(N[-1] - (N[-2] if N.shape[0] > 1 else 0)) + 5.0)
+def _oc_sums(N, lo, hi, fut, upper, p):
+    """(futility, efficacy) per stage at p, as :func:`_stop_sums` of :func:`_reach`, but cheaper.
+
+    The last stage is never expanded: with X_J ~ Bin(N_J - N_{J-1}, p) its two outcomes are
+    ``sum_k R_{J-1}(k) P(X_J <= r - k)`` and ``sum_k R_{J-1}(k) P(X_J > r - k)`` over the continuing
+    totals k, both tails taken from compensated binomial tails (never one minus the other), so a
+    two-stage design costs O(N) instead of O(N_1 (N - N_1)).
+    """
+    J = N.shape[0]
+    f = np.zeros(J)
+    e = np.zeros(J)
+    if J == 1:
+        pmf, cdf, sf = _binom_tables(N[0], p)
+        r = fut[0]
+        f[0] = cdf[r] if r >= 0 else 0.0
+        e[0] = sf[r] if r >= 0 else 1.0
+        return f, e
+    R = _reach(N[:-1], lo[:-1], hi[:-1], p)
+    for j in range(J - 1):
+        acc = 0.0
+        comp = 0.0
+        for s in range(0, min(fut[j], N[j]) + 1):
+            acc, comp = _neumaier(acc, comp, R[j, s])
+        f[j] = acc + comp
+        acc = 0.0
+        comp = 0.0
+        for s in range(max(upper[j] + 1, 0), N[j] + 1):
+            acc, comp = _neumaier(acc, comp, R[j, s])
+        e[j] = acc + comp
+    m = N[J - 1] - N[J - 2]
+    pmf, cdf, sf = _binom_tables(m, p)
+    r = fut[J - 1]
+    fa = 0.0
+    fc = 0.0
+    ea = 0.0
+    ec = 0.0
+    for k in range(lo[J - 2], hi[J - 2] + 1):
+        w = R[J - 2, k]
+        need = r - k  # fail iff X_J <= need
+        if need < 0:
+            ea, ec = _neumaier(ea, ec, w)
+        elif need >= m:
+            fa, fc = _neumaier(fa, fc, w)
+        else:
+            fa, fc = _neumaier(fa, fc, w * cdf[need])
+            ea, ec = _neumaier(ea, ec, w * sf[need])
+    f[J - 1] = fa + fc
+    e[J - 1] = ea + ec
+    return f, e
+
+
+@kernel(cost=lambda N, lo, hi, fut, upper, ps: float(len(ps)) * (0.9 * _pairs(N[:-1], lo, hi) + 2.0 * float(N[-1])
+                                                                  + 12.0 * float(N[-1]) + 5.0))
+def _oc_sums_grid(N, lo, hi, fut, upper, ps):
+    """:func:`_oc_sums` at every p in ps, with what follows from it.
+
+    Returns F, E (futility and efficacy stops, shape (len(ps), J)), S (stops, F + E), P(reject) and EN
+    (length len(ps)), with EN = N_1 + sum_j (N_j - N_{j-1}) P(stage j reached) and P(stage j reached)
+    the sum of the stops at stages j..J (never one minus the earlier ones); every value at most 1.
+    """
+    J = N.shape[0]
+    P = ps.shape[0]
+    F = np.empty((P, J))
+    E = np.empty((P, J))
+    S = np.empty((P, J))
+    reject = np.empty(P)
+    en = np.empty(P)
+    for i in range(P):
+        f, e = _oc_sums(N, lo, hi, fut, upper, ps[i])
+        rej = 0.0
+        for j in range(J):
+            F[i, j] = min(f[j], 1.0)
+            E[i, j] = min(e[j], 1.0)
+            S[i, j] = min(F[i, j] + E[i, j], 1.0)
+            rej += E[i, j]
+        reject[i] = min(rej, 1.0)
+        total = float(N[0])
+        reached = 0.0
+        for j in range(J - 1, 0, -1):
+            reached += S[i, j]
+            total += (N[j] - N[j - 1]) * min(reached, 1.0)
+        en[i] = total
+    return F, E, S, reject, en

@@ -41,7 +41,7 @@ import numpy as np
 
 from .design import Design
 
-__all__ = ["SampleSpace", "FUTILITY", "FINAL", "EFFICACY"]
+__all__ = ["SampleSpace", "two_stage_oc_arrays", "FUTILITY", "FINAL", "EFFICACY"]
 
 FUTILITY, FINAL, EFFICACY = "futility", "final", "efficacy"
 
@@ -74,7 +74,21 @@ class SampleSpace:
         cont = [d.continuation(j) for j in range(J - 1)] + [(0, -1)]
         self._lo = np.array([c[0] for c in cont], dtype=np.int64)
         self._hi = np.array([c[1] for c in cont], dtype=np.int64)
-        self.reachable = d.reachable()
+        self._fut = np.array(d.futility, dtype=np.int64)
+        self._upper = np.array([d.upper(j) for j in range(J)], dtype=np.int64)
+        self._outcomes = None
+        self._rank = None
+
+    @property
+    def reachable(self):
+        return self.design.reachable()
+
+    def _build(self):
+        """The outcome arrays, built on first use (OC alone never needs them)."""
+        if self._outcomes is not None:
+            return self._outcomes
+        d = self.design
+        J = d.stages
         low, high = zip(*self.reachable)
         # Outcomes come in contiguous blocks, lowest first: futility stops of stages 1..J-1, the last
         # stage's not-promising then promising totals, efficacy stops of stages J-1..1.
@@ -99,13 +113,16 @@ class SampleSpace:
             promising = k == EFFICACY or (k == FINAL and first > d.r)
             self._slices.append((j, promising, slice(start, start + size)))
             start += size
-        self.stage = np.concatenate(stage)
-        self.s = np.concatenate(s)
-        self.kind = tuple(kind)
-        self.promising = np.zeros(start, dtype=bool)
+        promising_arr = np.zeros(start, dtype=bool)
         for _, promising, sl in self._slices:
-            self.promising[sl] = promising
-        self._rank = None
+            promising_arr[sl] = promising
+        self._outcomes = (np.concatenate(stage), np.concatenate(s), tuple(kind), promising_arr)
+        return self._outcomes
+
+    stage = property(lambda self: self._build()[0])
+    s = property(lambda self: self._build()[1])
+    kind = property(lambda self: self._build()[2])
+    promising = property(lambda self: self._build()[3])
 
     def __len__(self):
         return len(self.kind)
@@ -128,6 +145,45 @@ class SampleSpace:
 
         R = _reach_predictive(self._N, self._lo, self._hi, float(a), float(b))
         return R[self.stage - 1, self.s]
+
+    def oc(self, p):
+        """The same dict as :meth:`summarise`, straight from the recursion at ``p`` (compiled sums).
+
+        The last stage's two outcomes come from binomial tails rather than from its expanded
+        distribution, so the cost is that of the earlier stages plus O(N).
+        """
+        from ._kernels import _oc_sums
+
+        return self._oc_from(*_oc_sums(self._N, self._lo, self._hi, self._fut, self._upper, float(p)))
+
+    def oc_arrays(self, ps):
+        """OC at every rate in ``ps`` as arrays: one compiled call, no per-rate Python.
+
+        Returns a dict of ``futility``, ``efficacy`` and ``stop`` (shape ``(len(ps), J)``),
+        ``reject`` and ``en`` (length ``len(ps)``); the same numbers as :meth:`oc`.
+        """
+        from ._kernels import _oc_sums_grid
+
+        F, E, S, reject, en = _oc_sums_grid(self._N, self._lo, self._hi, self._fut, self._upper,
+                                            np.asarray(ps, dtype=float))
+        return {"futility": F, "efficacy": E, "stop": S, "reject": reject, "en": en}
+
+    def oc_grid(self, ps):
+        """:meth:`oc` at every rate in ``ps`` (one compiled call for the whole grid)."""
+        o = self.oc_arrays(ps)
+        return [self._oc_from(o["futility"][i], o["efficacy"][i]) for i in range(len(o["reject"]))]
+
+    def predictive_oc(self, a, b):
+        """:meth:`oc` with ``p ~ Beta(a, b)`` integrated out."""
+        from ._kernels import _reach_predictive, _stop_sums
+
+        R = _reach_predictive(self._N, self._lo, self._hi, float(a), float(b))
+        return self._oc_from(*_stop_sums(R, self._N, self._fut, self._upper))
+
+    def _oc_from(self, fut, eff):
+        futility = [min(float(v), 1.0) for v in fut]
+        efficacy = [min(float(v), 1.0) for v in eff]
+        return self._finish(futility, efficacy, [[v] for v in futility], [[v] for v in efficacy])
 
     # -- outcomes ------------------------------------------------------------------------------------
 
@@ -164,12 +220,17 @@ class SampleSpace:
         """
         J = self.design.stages
         prob = np.asarray(prob, dtype=float)
+        self._build()
         fut = [[] for _ in range(J)]
         eff = [[] for _ in range(J)]
         for j, promising, sl in self._slices:
             (eff if promising else fut)[j - 1].append(math.fsum(prob[sl]))
         futility = [min(math.fsum(v), 1.0) for v in fut]
         efficacy = [min(math.fsum(v), 1.0) for v in eff]
+        return self._finish(futility, efficacy, fut, eff)
+
+    def _finish(self, futility, efficacy, fut, eff):
+        J = self.design.stages
         stop = [min(math.fsum(fut[j] + eff[j]), 1.0) for j in range(J)]
         reject = min(math.fsum(v for e in eff for v in e), 1.0)
         # EN = N_1 + sum_j n_j P(stage j reached), each P(reached) a sum of its own outcomes: never 1 - x,
@@ -227,3 +288,18 @@ class SampleSpace:
                         new[k + x] = new.get(k + x, 0) + c * math.comb(m, x)
             row = new
         return row.get(s, 0)
+
+
+def two_stage_oc_arrays(r1, n1, r, n, ps):
+    """:meth:`SampleSpace.oc_arrays` of the Simon design ``r1/n1, r/n``, without building the space.
+
+    The design searches call this for every n they report (hundreds of designs), where building a
+    :class:`SampleSpace` would cost more than the recursion itself.  Arguments must already be valid.
+    """
+    from ._kernels import _oc_sums_grid
+
+    F, E, S, reject, en = _oc_sums_grid(np.array((n1, n), dtype=np.int64), np.array((r1 + 1, 0), dtype=np.int64),
+                                        np.array((n1, -1), dtype=np.int64), np.array((r1, r), dtype=np.int64),
+                                        np.array((n1, r), dtype=np.int64), np.asarray(ps, dtype=float))
+    return {"futility": F, "efficacy": E, "stop": S, "reject": reject, "en": en}
+
