@@ -298,8 +298,8 @@ def two_stage_oc_arrays(r1, n1, r, n, ps):
     """
     from ._kernels import _oc_sums_grid
 
-    F, E, S, reject, en = _oc_sums_grid(np.array((n1, n), dtype=np.int64), np.array((r1 + 1, 0), dtype=np.int64),
-                                        np.array((n1, -1), dtype=np.int64), np.array((r1, r), dtype=np.int64),
-                                        np.array((n1, r), dtype=np.int64), np.asarray(ps, dtype=float))
+    # sizes, continuation lo and hi, futility and efficacy bounds, as views of one array
+    b = np.array((n1, n, r1 + 1, 0, n1, -1, r1, r, n1, r), dtype=np.int64)
+    F, E, S, reject, en = _oc_sums_grid(b[0:2], b[2:4], b[4:6], b[6:8], b[8:10], np.asarray(ps, dtype=float))
     return {"futility": F, "efficacy": E, "stop": S, "reject": reject, "en": en}
 
