@@ -380,7 +380,8 @@ def oc_curve_data(designs, p=None, *, labels=None):
         else:
             oc = design_oc(d, grid)
             # "stop early": every stop before the last stage, for futility or efficacy
-            label, pet, en = f"{d.stages} stage {d.label()}", [sum(s[:-1]) for s in oc.stop], oc.en
+            words = {2: "two stage", 3: "three stage", 4: "four stage"}.get(d.stages, f"{d.stages} stage")
+            label, pet, en = f"{words} {d.label()}", [sum(s[:-1]) for s in oc.stop], oc.en
         out.append({"label": labels[i] if labels is not None else label,
                     "design": d.label(), "stages": d.stages,
                     "p": np.asarray(oc.p), "reject": np.asarray(oc.reject), "pet": np.asarray(pet),

@@ -84,3 +84,15 @@ def test_stagewise_inference_roots_match_legacy_kernel(design, x1, x2):
     assert res.ci_lower == pytest.approx(lower, rel=1e-12, abs=1e-15)
     assert res.ci_upper == pytest.approx(upper, rel=1e-12, abs=1e-15)
     assert res.pvalue == pytest.approx(L._stagewise_dist(r1, n1, n2, 0.1)[1][t], rel=1e-12)
+
+
+@pytest.mark.parametrize("design", PANEL)
+def test_reported_designs_oc_matches_legacy_kernel(design):
+    """The searches' reported designs take their OC from engine.samplespace.two_stage_summary."""
+    from phase2design.engine.samplespace import two_stage_summary
+
+    old = L._twostage_oc(*design, RATES)
+    new = two_stage_summary(*design, RATES)
+    _assert_close(new[:, 0], old[:, 0])
+    _assert_close(new[:, 1], old[:, 1])
+    _assert_close(new[:, 2], old[:, 4])

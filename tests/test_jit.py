@@ -274,3 +274,8 @@ def test_engine_summary_kernels_agree():
         upper = np.array(design[2], dtype=np.int64)
         _both(E._oc_sums_grid, N, lo, hi, fut, upper, PS)
         _both(E._stop_sums, E._reach.jit(N, lo, hi, 0.3), N, fut, upper)
+
+
+def test_two_stage_summary_kernel_agrees():
+    for design in ((1, 10, 5, 29), (0, 1, 0, 2), (21, 26, 21, 27), (80, 1000, 460, 2000)):
+        _both(E._two_stage_summary, *design, PS)

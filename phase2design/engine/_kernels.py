@@ -196,3 +196,30 @@ def _oc_sums_grid(N, lo, hi, fut, upper, ps):
             total += (N[j] - N[j - 1]) * min(reached, 1.0)
         en[i] = total
     return F, E, S, reject, en
+
+
+@kernel(cost=lambda r1, n1, r, n, ps: float(len(ps)) * (0.9 * (n1 + 1) + 20.0 * n + 5.0))
+def _two_stage_summary(r1, n1, r, n, ps):
+    """Rows [P(reject), P(stop after stage 1), EN] of the Simon design r1/n1, r/n at each p in ps.
+
+    The same recursion and sums as :func:`_oc_sums_grid`, called with four integers instead of five
+    arrays: the design searches call it for every design they report, where the dispatch on array
+    arguments would cost more than the sums.
+    """
+    N = np.empty(2, dtype=np.int64)
+    lo = np.empty(2, dtype=np.int64)
+    hi = np.empty(2, dtype=np.int64)
+    fut = np.empty(2, dtype=np.int64)
+    upper = np.empty(2, dtype=np.int64)
+    N[0], N[1] = n1, n
+    lo[0], lo[1] = r1 + 1, 0
+    hi[0], hi[1] = n1, -1
+    fut[0], fut[1] = r1, r
+    upper[0], upper[1] = n1, r
+    F, E, S, reject, en = _oc_sums_grid(N, lo, hi, fut, upper, ps)
+    out = np.empty((ps.shape[0], 3))
+    for i in range(ps.shape[0]):
+        out[i, 0] = reject[i]
+        out[i, 1] = S[i, 0]
+        out[i, 2] = en[i]
+    return out

@@ -20,7 +20,7 @@ from .._validation import (N_LIMIT, check_int, check_probability, check_rate, ch
                            check_single_stage, check_two_stage)
 from ..results import OperatingCharacteristics, SingleStageDesign, TwoStageDesign, _frame, _plain
 from .design import Design
-from .samplespace import SampleSpace, two_stage_oc_arrays
+from .samplespace import SampleSpace, two_stage_summary
 
 
 class NoFeasibleDesignError(ValueError):
@@ -259,12 +259,10 @@ def two_stage_design(r1, n1, r, n, p0, p1, *, alpha=None, beta=None, kind="", q_
 def _two_stage(r1, n1, r, n, p0, p1, alpha, beta, kind="", q_low=None, q_high=None):
     # the search's own designs are valid by construction: no checks, no SampleSpace (this runs for every n
     # the search reports)
-    o = two_stage_oc_arrays(int(r1), int(n1), int(r), int(n), (p0, p1))
+    (a, pet0, en0), (pw, pet1, en1) = two_stage_summary(r1, n1, r, n, (p0, p1)).tolist()
     return TwoStageDesign(
-        r1=int(r1), n1=int(n1), r=int(r), n=int(n), p0=p0, p1=p1,
-        attained_alpha=float(o["reject"][0]), power=float(o["reject"][1]), en0=float(o["en"][0]),
-        pet0=float(o["stop"][0, 0]), en1=float(o["en"][1]), pet1=float(o["stop"][1, 0]), alpha=alpha, beta=beta,
-        kind=kind, q_low=q_low, q_high=q_high)
+        r1=int(r1), n1=int(n1), r=int(r), n=int(n), p0=p0, p1=p1, attained_alpha=a, power=pw, en0=en0,
+        pet0=pet0, en1=en1, pet1=pet1, alpha=alpha, beta=beta, kind=kind, q_low=q_low, q_high=q_high)
 
 
 def single_stage_design_oc(r, n, p0, p1):

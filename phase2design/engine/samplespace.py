@@ -41,7 +41,7 @@ import numpy as np
 
 from .design import Design
 
-__all__ = ["SampleSpace", "two_stage_oc_arrays", "FUTILITY", "FINAL", "EFFICACY"]
+__all__ = ["SampleSpace", "two_stage_summary", "FUTILITY", "FINAL", "EFFICACY"]
 
 FUTILITY, FINAL, EFFICACY = "futility", "final", "efficacy"
 
@@ -290,16 +290,12 @@ class SampleSpace:
         return row.get(s, 0)
 
 
-def two_stage_oc_arrays(r1, n1, r, n, ps):
-    """:meth:`SampleSpace.oc_arrays` of the Simon design ``r1/n1, r/n``, without building the space.
+def two_stage_summary(r1, n1, r, n, ps):
+    """Rows ``[P(reject), P(stop after stage 1), EN]`` of the Simon design ``r1/n1, r/n`` at each p in ``ps``.
 
-    The design searches call this for every n they report (hundreds of designs), where building a
-    :class:`SampleSpace` would cost more than the recursion itself.  Arguments must already be valid.
+    The same numbers as :meth:`SampleSpace.oc_arrays`, without building the space: the design searches
+    call this for every n they report (hundreds of designs).  Arguments must already be valid.
     """
-    from ._kernels import _oc_sums_grid
+    from ._kernels import _two_stage_summary
 
-    # sizes, continuation lo and hi, futility and efficacy bounds, as views of one array
-    b = np.array((n1, n, r1 + 1, 0, n1, -1, r1, r, n1, r), dtype=np.int64)
-    F, E, S, reject, en = _oc_sums_grid(b[0:2], b[2:4], b[4:6], b[6:8], b[8:10], np.asarray(ps, dtype=float))
-    return {"futility": F, "efficacy": E, "stop": S, "reject": reject, "en": en}
-
+    return _two_stage_summary(int(r1), int(n1), int(r), int(n), np.asarray(ps, dtype=float))
