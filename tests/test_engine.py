@@ -231,3 +231,55 @@ def test_oc_from_the_recursion_equals_the_outcome_sums(d, p):
             assert _close(x, y, atol=1e-300)
     pa, pb = space.predictive_oc(1.5, 2.5), space.summarise(space.predictive_probabilities(1.5, 2.5))
     assert _close(pa["reject"], pb["reject"], rtol=1e-12) and _close(pa["en"], pb["en"], rtol=1e-12)
+
+
+def test_umvue_of_a_large_design_from_the_float_recursion_matches_exact_counts():
+    """Past EXACT_UMVUE_N the UMVUE comes from the float recursion; it equals the exact count ratio."""
+    from phase2design.engine import inference
+
+    space = SampleSpace("20/250,60/500,100/700")
+    assert space.design.n[-1] > inference.EXACT_UMVUE_N
+    for s in (101, 140, 200):
+        exact = umvue(space, 3, s, exact=True)
+        assert umvue(space, 3, s) == pytest.approx(float(exact), rel=1e-13)
+
+
+def test_large_four_stage_analysis_is_fast():
+    import time
+
+    from phase2design.analysis import analyze_design
+
+    t = time.monotonic()
+    a = analyze_design("20/1250,60/2500,120/3750,250/5000", [40, 60, 80, 100], p0=0.05)
+    assert time.monotonic() - t < 30 and 0.0 < a.umvue < 1.0
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"n": [5, 10], "futility": [-1, 3]}', "can never stop"),
+    ('{"n": [5, 12], "futility": [2, 1]}', "r must be at least 2"),
+    ("2:4/5,1/12", "r must be at least 2"),
+    ('{"n": 10, "futility": 1}', "'n' must be a list"),
+    ('{"n": [10, 20], "futility": [1, 3], "efficacy": 0}', "'efficacy' must be a list"),
+])
+def test_designs_that_cannot_work_as_written_are_refused(text, message):
+    with pytest.raises(ValueError, match=message):
+        Design.parse(text)
+
+
+def test_whole_number_floats_and_numpy_ints_are_stored_as_int():
+    import json
+
+    d = Design.parse('{"n": [10.0, 20, 29.0], "futility": [1.0, 2, 5], "efficacy": [3.0, null, null]}')
+    assert d.label() == "1:3/10, 2/20, 5/29" and all(type(v) is int for v in d.n + d.futility)
+    e = Design((np.int64(5), np.int64(12)), (np.int64(1), np.int64(3)), (None, None))
+    assert json.loads(json.dumps(e.to_dict()))["n"] == [5, 12]
+
+
+def test_result_json_reads_back_as_its_design(capsys):
+    from conftest import run_main
+
+    for args in (["oc", "--design", "1/10,5/29", "--p", "0.2", "--format", "json"],
+                 ["oc", "--r", "4", "--n", "9", "--p", "0.2", "--format", "json"]):
+        _, out, _ = run_main(args, capsys)
+        code, again, err = run_main(["oc", "--design", out, "--p", "0.2", "--format", "json"], capsys)
+        assert code == 0 and again == out, err

@@ -2,6 +2,7 @@
 
 import click
 
+from .._validation import is_count
 from ._common import emit, fail_bad, flat, format_option, run
 
 
@@ -35,7 +36,7 @@ def analyze(design, x1, x2, n2, responses, p0, confidence, fmt):
         if x1 is not None or x2 is not None:
             fail_bad("give the data either as --responses or as --x1/--x2, not both")
         bits = [b.strip() for b in responses.split(",")]
-        if not all(b.isdigit() for b in bits):
+        if not all(is_count(b) for b in bits):
             fail_bad(f"--responses must be whole numbers separated by commas, one per stage run (e.g. 1,2,4), "
                      f"got {responses!r}")
         counts = [int(b) for b in bits]

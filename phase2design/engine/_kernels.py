@@ -223,3 +223,31 @@ def _two_stage_summary(r1, n1, r, n, ps):
         out[i, 1] = S[i, 0]
         out[i, 2] = en[i]
     return out
+
+
+@kernel(cost=lambda N, lo, hi, p: 0.9 * _pairs(N, lo, hi) + 6.0 * float(N[-1]) + 5.0)
+def _reach_first(N, lo, hi, p):
+    """R'[j, s] = P_p(the look after stage j is reached with S_j = s and the first patient responded).
+
+    Stage 1 is p b(s - 1; N_1 - 1, p); later stages follow the recursion of :func:`_reach`.  R'/R is
+    the UMVUE of p (it does not depend on p).
+    """
+    J = N.shape[0]
+    R = np.zeros((J, N[J - 1] + 1))
+    row1 = np.empty(N[0])
+    _binom_pmf_row(N[0] - 1, p, row1)
+    for s in range(1, N[0] + 1):
+        R[0, s] = p * row1[s - 1]
+    for j in range(1, J):
+        m = N[j] - N[j - 1]
+        row = np.empty(m + 1)
+        _binom_pmf_row(m, p, row)
+        klo = lo[j - 1]
+        khi = hi[j - 1]
+        for s in range(klo, khi + m + 1):
+            acc = 0.0
+            comp = 0.0
+            for k in range(max(klo, s - m), min(khi, s) + 1):
+                acc, comp = _neumaier(acc, comp, R[j - 1, k] * row[s - k])
+            R[j, s] = acc + comp
+    return R

@@ -82,39 +82,57 @@ class Design:
         if J < 1 or len(a) != J or len(b) != J:
             raise ValueError(f"a design needs one size, futility and efficacy bound per stage, got n={n}, "
                              f"futility={a}, efficacy={b}")
+        # whole numbers such as 10.0 or numpy integers are stored as int, so that labels and JSON are clean
         prev = 0
+        sizes = []
         for j in range(J):
-            name = f"N{j + 1}" if J > 1 else "n"
-            check_int(name, n[j], minimum=prev + 1, maximum=N_LIMIT)
-            prev = n[j]
+            prev = check_int(f"N{j + 1}" if J > 1 else "n", n[j], minimum=prev + 1, maximum=N_LIMIT)
+            sizes.append(prev)
         r = check_int("r", a[-1], minimum=0)
-        if r >= n[-1]:
+        if r >= sizes[-1]:
             raise ValueError(f"r must be smaller than n (promising if more than r of n respond), got r={r}, "
-                             f"n={n[-1]}")
+                             f"n={sizes[-1]}")
         if b[-1] is not None:
             raise ValueError(f"the last stage has no separate efficacy bound (promising if S > r), got {b[-1]}")
+        fut, eff = [], []
         for j in range(J - 1):
             aj = check_int(f"a{j + 1}", a[j], minimum=-1)
+            bj = None
             if b[j] is not None:
                 bj = check_int(f"b{j + 1}", b[j], minimum=0)
-                if bj >= n[j]:
-                    raise ValueError(f"efficacy bound b{j + 1} must be below N{j + 1}={n[j]} (S > b must be "
+                if bj >= sizes[j]:
+                    raise ValueError(f"efficacy bound b{j + 1} must be below N{j + 1}={sizes[j]} (S > b must be "
                                      f"possible); write no efficacy bound instead, got b{j + 1}={bj}")
                 if bj <= aj:
                     raise ValueError(f"b{j + 1} must exceed a{j + 1} (the trial continues while a < S <= b), "
                                      f"got a{j + 1}={aj}, b{j + 1}={bj}")
-            elif aj >= n[j]:
-                raise ValueError(f"a{j + 1} must be smaller than N{j + 1}={n[j]} (else the trial always "
+            elif aj >= sizes[j]:
+                raise ValueError(f"a{j + 1} must be smaller than N{j + 1}={sizes[j]} (else the trial always "
                                  f"stops), got a{j + 1}={aj}")
-        lo, hi = 0, n[0]
+            fut.append(aj)
+            eff.append(bj)
+        fut.append(r)
+        eff.append(None)
+        lo, hi = 0, sizes[0]
         for j in range(J - 1):
-            # the totals that can reach look j+1 are lo..hi; some of them must continue
-            c_lo, c_hi = max(lo, a[j] + 1), min(hi, n[j] if b[j] is None else b[j])
+            # the totals that can reach look j+1 are lo..hi: some must stop there, and some must go on
+            top = sizes[j] if eff[j] is None else eff[j]
+            c_lo, c_hi = max(lo, fut[j] + 1), min(hi, top)
             if c_lo > c_hi:
                 raise ValueError(f"stage {j + 2} can never be reached: after stage {j + 1} the total lies between "
-                                 f"{lo} and {hi}, and every such total stops (a{j + 1}={a[j]}, "
-                                 f"b{j + 1}={b[j]})")
-            lo, hi = c_lo, c_hi + n[j + 1] - n[j]
+                                 f"{lo} and {hi}, and every such total stops (a{j + 1}={fut[j]}, "
+                                 f"b{j + 1}={eff[j]})")
+            if c_lo == lo and c_hi == hi:
+                raise ValueError(f"the look after stage {j + 1} can never stop: every total that reaches it "
+                                 f"({lo} to {hi}) continues (a{j + 1}={fut[j]}, b{j + 1}={eff[j]}); drop the look "
+                                 f"or give it a bound that can be crossed")
+            lo, hi = c_lo, c_hi + sizes[j + 1] - sizes[j]
+        if J > 1 and r < lo - 1:
+            raise ValueError(f"r must be at least {lo - 1}: every total that reaches the last stage is at least "
+                             f"{lo}, so with r={r} reaching it would always mean promising")
+        object.__setattr__(self, "n", tuple(sizes))
+        object.__setattr__(self, "futility", tuple(fut))
+        object.__setattr__(self, "efficacy", tuple(eff))
 
     # -- constructors --------------------------------------------------------------------------------
 
@@ -162,7 +180,7 @@ class Design:
 
     @classmethod
     def _from_text(cls, design):
-        text = design.replace(" ", "")
+        text = "".join(design.split())  # spaces, tabs and newlines alike
         if not text:
             raise _bad(design, "it is empty")
         ns, fut, eff = [], [], []
@@ -197,18 +215,27 @@ class Design:
     @classmethod
     def _from_mapping(cls, d):
         if "n" in d and "futility" in d:
-            n, fut = d["n"], d["futility"]
-            eff = d.get("efficacy") or [None] * len(n)
-            if not all(isinstance(v, list) for v in (n, fut, eff)):
-                raise ValueError(f"design 'n', 'futility' and 'efficacy' must be lists, got {d!r}")
+            n, fut, eff = d["n"], d["futility"], d.get("efficacy")
+            for key, value in (("n", n), ("futility", fut)):
+                if not isinstance(value, (list, tuple)):
+                    raise ValueError(f"design '{key}' must be a list with one whole number per stage, got {value!r}")
+            if eff is None:
+                eff = [None] * len(n)
+            elif not isinstance(eff, (list, tuple)):
+                raise ValueError(f"design 'efficacy' must be a list (null for no efficacy stop at a look) or null, "
+                                 f"got {eff!r}")
             return cls(tuple(n), tuple(fut), tuple(eff))
         if "r" in d and "n" in d:
             if d.get("r1") is not None and d.get("n1") is not None:
                 return cls.simon(d["r1"], d["n1"], d["r"], d["n"])
             return cls.single(d["r"], d["n"])
-        if "design" in d and isinstance(d["design"], (dict, str)):
+        # result objects written by --format json: their label is the design in this notation
+        if isinstance(d.get("label"), str):
+            return cls.parse(d["label"])
+        if isinstance(d.get("design"), dict):
             return cls.parse(d["design"])
-        raise ValueError(f"design object needs 'n' and 'futility' (or 'r' and 'n'), got keys {sorted(d)}")
+        raise ValueError(f"design object needs 'n' and 'futility' (or 'r' and 'n', or a 'label'), "
+                         f"got keys {sorted(d)}")
 
     # -- properties ----------------------------------------------------------------------------------
 

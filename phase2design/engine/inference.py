@@ -82,6 +82,11 @@ class _Tails:
         return _root_increasing(lambda p: -self.at_most(p, midp), -tail)
 
 
+#: Largest N_j at which a stage-3-or-later UMVUE is taken from exact integer path counts by default;
+#: beyond it the counts have thousands of digits and the O(N^2) big-integer recursion takes seconds.
+EXACT_UMVUE_N = 600
+
+
 def umvue(space, stage, s, exact=False):
     """UMVUE of p at outcome ``(stage, s)``: (sequences with a first responder) / (all sequences).
 
@@ -93,10 +98,28 @@ def umvue(space, stage, s, exact=False):
     stage ``j`` with ``S_j = s`` and ``c'_j(s)`` those among them whose first
     patient responded (Jung & Kim 2004).  After a stage-1 stop it is
     ``s / N_1``.  Exactly unbiased over the design's sample space.
+
+    The counts are exact integers (a Fraction with ``exact=True``) after stage 1 or 2, and at later stages
+    while ``N_j <= EXACT_UMVUE_N``; beyond that the float result is the same ratio taken from the
+    floating-point recursion at ``p = s / N_j``, ``p R'_j(s) / R_j(s)`` with ``R'`` the recursion whose
+    first patient responded: a ratio of two compensated sums of positive terms, accurate to about
+    1e-14 (``exact=True`` still counts exactly, however long it takes).
     """
     space.rank(stage, s)
-    value = Fraction(space.path_count(stage, s, first_responds=True), space.path_count(stage, s))
-    return value if exact else float(value)
+    n = space.design.n[stage - 1]
+    if exact or stage <= 2 or n <= EXACT_UMVUE_N:
+        value = Fraction(space.path_count(stage, s, first_responds=True), space.path_count(stage, s))
+        return value if exact else float(value)
+    if s == 0:
+        return 0.0
+    if s == n:
+        return 1.0
+    from ._kernels import _reach, _reach_first
+
+    p = s / n
+    top = _reach_first(space._N[:stage], space._lo[:stage], space._hi[:stage], p)[stage - 1, s]
+    bottom = _reach(space._N[:stage], space._lo[:stage], space._hi[:stage], p)[stage - 1, s]
+    return float(min(top / bottom, 1.0))
 
 
 def stagewise_estimates(design, stage, s, p0=None, confidence_level=0.95, *, space=None):

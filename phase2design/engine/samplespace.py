@@ -171,7 +171,13 @@ class SampleSpace:
     def oc_grid(self, ps):
         """:meth:`oc` at every rate in ``ps`` (one compiled call for the whole grid)."""
         o = self.oc_arrays(ps)
-        return [self._oc_from(o["futility"][i], o["efficacy"][i]) for i in range(len(o["reject"]))]
+        out = []
+        for i in range(len(o["reject"])):
+            fut, eff = o["futility"][i].tolist(), o["efficacy"][i].tolist()
+            out.append({"reject": float(o["reject"][i]), "futility": fut, "efficacy": eff,
+                        "stop": o["stop"][i].tolist(), "en": float(o["en"][i]), "final_fail": fut[-1],
+                        "final_success": eff[-1]})
+        return out
 
     def predictive_oc(self, a, b):
         """:meth:`oc` with ``p ~ Beta(a, b)`` integrated out."""
@@ -233,12 +239,15 @@ class SampleSpace:
         J = self.design.stages
         stop = [min(math.fsum(fut[j] + eff[j]), 1.0) for j in range(J)]
         reject = min(math.fsum(v for e in eff for v in e), 1.0)
-        # EN = N_1 + sum_j n_j P(stage j reached), each P(reached) a sum of its own outcomes: never 1 - x,
-        # and N_1 <= EN <= N_J however the sums round
+        # EN = N_1 + sum_j n_j P(stage j reached), P(stage j reached) = the stops at stages j..J added from
+        # the last (never 1 - the earlier ones), so N_1 <= EN <= N_J however the sums round; O(J)
         sizes = self.design.stage_sizes
-        en = float(sizes[0])
-        for j in range(1, J):
-            en += sizes[j] * min(math.fsum(v for k in range(j, J) for v in fut[k] + eff[k]), 1.0)
+        en = 0.0
+        reached = 0.0
+        for j in range(J - 1, 0, -1):
+            reached += stop[j]
+            en += sizes[j] * min(reached, 1.0)
+        en += sizes[0]
         return {"reject": reject, "futility": futility, "efficacy": efficacy, "stop": stop, "en": en,
                 "final_fail": futility[-1], "final_success": efficacy[-1]}
 
