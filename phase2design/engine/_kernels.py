@@ -46,20 +46,24 @@ def _reach(N, lo, hi, p):
     R = np.zeros((J, N[J - 1] + 1))
     _binom_pmf_row(N[0], p, R[0, :N[0] + 1])
     for j in range(1, J):
-        m = N[j] - N[j - 1]
-        row = np.empty(m + 1)
-        _binom_pmf_row(m, p, row)
-        klo = lo[j - 1]
-        khi = hi[j - 1]
-        for s in range(klo, khi + m + 1):
-            a = max(klo, s - m)
-            b = min(khi, s)
-            acc = 0.0
-            comp = 0.0
-            for k in range(a, b + 1):
-                acc, comp = _neumaier(acc, comp, R[j - 1, k] * row[s - k])
-            R[j, s] = acc + comp
+        row = np.empty(N[j] - N[j - 1] + 1)
+        _binom_pmf_row(N[j] - N[j - 1], p, row)
+        _step(R, j, N, lo, hi, row)
     return R
+
+
+@kernel
+def _step(R, j, N, lo, hi, row):
+    """R[j, s] = sum over continuing k of R[j-1, k] row[s - k]: one stage of the recursion (row: stage j's pmf)."""
+    m = N[j] - N[j - 1]
+    klo = lo[j - 1]
+    khi = hi[j - 1]
+    for s in range(klo, khi + m + 1):
+        acc = 0.0
+        comp = 0.0
+        for k in range(max(klo, s - m), min(khi, s) + 1):
+            acc, comp = _neumaier(acc, comp, R[j - 1, k] * row[s - k])
+        R[j, s] = acc + comp
 
 
 @kernel(cost=lambda N, lo, hi, a, b: 8.0 * _pairs(N, lo, hi) + 10.0 * float(N[-1]) + 5.0)
@@ -131,17 +135,9 @@ def _oc_sums(N, lo, hi, fut, upper, p):
         e[0] = sf[r] if r >= 0 else 1.0
         return f, e
     R = _reach(N[:-1], lo[:-1], hi[:-1], p)
-    for j in range(J - 1):
-        acc = 0.0
-        comp = 0.0
-        for s in range(0, min(fut[j], N[j]) + 1):
-            acc, comp = _neumaier(acc, comp, R[j, s])
-        f[j] = acc + comp
-        acc = 0.0
-        comp = 0.0
-        for s in range(max(upper[j] + 1, 0), N[j] + 1):
-            acc, comp = _neumaier(acc, comp, R[j, s])
-        e[j] = acc + comp
+    f0, e0 = _stop_sums(R, N[:-1], fut[:-1], upper[:-1])
+    f[:J - 1] = f0
+    e[:J - 1] = e0
     m = N[J - 1] - N[J - 2]
     pmf, cdf, sf = _binom_tables(m, p)
     r = fut[J - 1]
@@ -239,15 +235,7 @@ def _reach_first(N, lo, hi, p):
     for s in range(1, N[0] + 1):
         R[0, s] = p * row1[s - 1]
     for j in range(1, J):
-        m = N[j] - N[j - 1]
-        row = np.empty(m + 1)
-        _binom_pmf_row(m, p, row)
-        klo = lo[j - 1]
-        khi = hi[j - 1]
-        for s in range(klo, khi + m + 1):
-            acc = 0.0
-            comp = 0.0
-            for k in range(max(klo, s - m), min(khi, s) + 1):
-                acc, comp = _neumaier(acc, comp, R[j - 1, k] * row[s - k])
-            R[j, s] = acc + comp
+        row = np.empty(N[j] - N[j - 1] + 1)
+        _binom_pmf_row(N[j] - N[j - 1], p, row)
+        _step(R, j, N, lo, hi, row)
     return R
