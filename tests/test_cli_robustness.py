@@ -92,3 +92,14 @@ def test_report_and_plan_report_progress():
     seen.clear()
     plan_followup((3, 9), 0.1, 0.05, 0.2, progress=seen.append)
     assert seen
+
+
+@pytest.mark.parametrize("args, hint", [
+    (["simon", "--p0", "10", "--p1", "30", "--alpha", "0.05", "--beta", "0.2"], "write 0.1 for 10%"),
+    (["evaluate", "3/9", "--threshold", "0.5", "--confidence", "90"], "write 0.9 for 90%"),
+    (["evaluate", "3", "9", "--threshold", "0.5"], "did you mean 3/9?"),
+    (["evaluate", "3,9", "--threshold", "0.5"], "did you mean 3/9?"),
+])
+def test_natural_mistakes_get_a_hint(args, hint, capsys):
+    code, _, err = run_main(args, capsys)
+    assert code == 2 and hint in err and len(err.strip().splitlines()) == 1

@@ -41,6 +41,16 @@ def _shorten(message, limit=400):
     return message if len(message) <= limit else message[:limit - 20] + " ... " + message[-15:]
 
 
+def _hint(error, argv):
+    """What a usage error probably meant: 'evaluate 3 9' is 3/9."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "unexpected extra argument" in error.format_message() and "evaluate" in args:
+        rest = args[args.index("evaluate") + 1:]
+        if len(rest) >= 2 and rest[0].isascii() and rest[0].isdigit() and rest[1].isascii() and rest[1].isdigit():
+            return f" (the observed result is one argument x/n: did you mean {rest[0]}/{rest[1]}?)"
+    return ""
+
+
 def main(argv=None):
     """Entry point: one-line errors, exit 2 for usage errors, 130 on Ctrl-C."""
     from .. import _interrupt
@@ -52,7 +62,7 @@ def main(argv=None):
         if type(e).__name__.startswith("NoArgsIsHelp"):
             click.echo(e.format_message())
             sys.exit(2)
-        click.echo(f"Error: {_shorten(e.format_message())}", err=True)
+        click.echo(f"Error: {_shorten(e.format_message())}{_hint(e, argv)}", err=True)
         sys.exit(e.exit_code)
     except click.exceptions.Abort:
         click.echo("Interrupted.", err=True)

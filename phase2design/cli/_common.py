@@ -110,7 +110,10 @@ def parse_x_of_n(what, text):
     """'3/9' -> (3, 9): ``x`` responses of ``n`` patients; exit 2 naming ``what`` otherwise."""
     parts = text.replace(" ", "").split("/")
     if len(parts) != 2 or not all(is_count(p) for p in parts):
-        fail_bad(f"{what} must look like x/n with whole numbers (e.g. 3/9), got {text!r}")
+        other = [p for p in text.replace(",", " ").replace(";", " ").split() if p]
+        hint = (f" (did you mean {other[0]}/{other[1]}?)" if len(other) == 2 and all(is_count(p) for p in other)
+                else "")
+        fail_bad(f"{what} must look like x/n with whole numbers (e.g. 3/9), got {text!r}{hint}")
     return int(parts[0]), int(parts[1])
 
 
