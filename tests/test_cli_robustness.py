@@ -103,3 +103,29 @@ def test_report_and_plan_report_progress():
 def test_natural_mistakes_get_a_hint(args, hint, capsys):
     code, _, err = run_main(args, capsys)
     assert code == 2 and hint in err and len(err.strip().splitlines()) == 1
+
+
+def test_power_is_the_alternative_to_beta(capsys):
+    _, a, _ = run_main(["simon", "--p0", "0.1", "--p1", "0.3", "--alpha", "0.05", "--power", "0.8"], capsys)
+    _, b, _ = run_main(["simon", "--p0", "0.1", "--p1", "0.3", "--alpha", "0.05", "--beta", "0.2"], capsys)
+    assert a == b and "1/10" in a
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--beta", "0.8"], "for power 0.8 give beta=0.2"),
+    (["--beta", "0.2", "--power", "0.8"], "not both"),
+    ([], "give --beta"),
+    (["--power", "80"], "a percentage?"),
+])
+def test_beta_mistakes_are_caught(args, message, capsys):
+    code, _, err = run_main(["simon", "--p0", "0.1", "--p1", "0.3", "--alpha", "0.05", *args], capsys)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_library_refuses_beta_of_a_half_or_more():
+    from phase2design import simon_design
+
+    with pytest.raises(ValueError, match="beta must be below 0.5"):
+        simon_design(0.1, 0.3, 0.05, 0.8)
+    with pytest.raises(ValueError, match="alpha must be below 0.5"):
+        simon_design(0.1, 0.3, 0.6, 0.2)

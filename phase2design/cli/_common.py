@@ -138,9 +138,33 @@ def parse_prior(text):
 # ---------------------------------------------------------------------------
 
 def error_rate_options(f):
-    """``--alpha`` and ``--beta``: the largest type I and type II errors of a design search."""
-    f = click.option("--beta", type=float, required=True, help="Largest type II error (power >= 1 - beta).")(f)
-    return click.option("--alpha", type=float, required=True, help="Largest type I error.")(f)
+    """``--alpha`` and ``--beta`` (or ``--power``): the largest type I and type II errors of a design search.
+
+    ``--power P`` is read as ``beta = 1 - P`` computed in decimal from the number as typed, so that
+    ``--power 0.8`` is exactly ``--beta 0.2``; the command receives ``beta`` either way.
+    """
+    import functools
+
+    @functools.wraps(f)
+    def with_beta(*args, power=None, **kwargs):
+        if power is not None and kwargs.get("beta") is not None:
+            fail_bad("give --beta (largest type II error) or --power (1 - beta), not both")
+        if power is None and kwargs.get("beta") is None:
+            fail_bad("give --beta (largest type II error, e.g. 0.2) or --power (smallest power, e.g. 0.8)")
+        if power is not None:
+            from decimal import Decimal
+
+            if not 0.0 < power < 1.0:
+                fail_bad(f"power must lie strictly between 0 and 1, got {power!r}"
+                         + (f" (a percentage? write {power / 100:.10g})" if 1.0 < power <= 100.0 else ""))
+            kwargs["beta"] = float(Decimal(1) - Decimal(repr(power)))
+        return f(*args, **kwargs)
+
+    with_beta = click.option("--power", type=float, default=None,
+                             help="Smallest power, 1 - beta (instead of --beta).")(with_beta)
+    with_beta = click.option("--beta", type=float, default=None,
+                             help="Largest type II error (power >= 1 - beta); or give --power.")(with_beta)
+    return click.option("--alpha", type=float, required=True, help="Largest type I error.")(with_beta)
 
 
 def design_inputs_options(f):

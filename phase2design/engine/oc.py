@@ -33,6 +33,12 @@ def _check_errors(alpha, beta):
     if alpha + beta >= 1.0:
         raise ValueError(f"alpha + beta must be below 1 (else a trial with no patients meets them), "
                          f"got alpha={alpha!r}, beta={beta!r}")
+    # beta = 0.8 nearly always means power 0.8: a design with power 0.2 is no design anyone wants
+    if beta >= 0.5:
+        raise ValueError(f"beta must be below 0.5: it is the type II error, power = 1 - beta; for power "
+                         f"{beta:.10g} give beta={1 - beta:.10g} (CLI: --power {beta:.10g}), got beta={beta!r}")
+    if alpha >= 0.5:
+        raise ValueError(f"alpha must be below 0.5: it is the largest one-sided type I error, got alpha={alpha!r}")
     return alpha, beta
 
 
