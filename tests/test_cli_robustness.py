@@ -129,3 +129,9 @@ def test_library_refuses_beta_of_a_half_or_more():
         simon_design(0.1, 0.3, 0.05, 0.8)
     with pytest.raises(ValueError, match="alpha must be below 0.5"):
         simon_design(0.1, 0.3, 0.6, 0.2)
+
+
+def test_analyze_without_x2_names_the_option(capsys):
+    """Once: 'x2 is required ..., got None'."""
+    code, _, err = run_main(["analyze", "--design", "1/10,5/29", "--x1", "3"], capsys)
+    assert code == 2 and "--x2" in err and "None" not in err and len(err.strip().splitlines()) == 1

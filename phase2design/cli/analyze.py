@@ -55,6 +55,11 @@ def analyze(design, x1, x2, n2, responses, p0, confidence, fmt):
         if len(counts) > 2:
             fail_bad(f"--responses must give at most 2 stages for design {d.label()!r}, got {len(counts)}")
         x1, x2 = counts[0], (counts[1] if len(counts) == 2 else None)
+    r1 = values[0]
+    if x2 is None and isinstance(x1, int) and r1 < x1 <= values[1]:
+        how = "--responses X1,X2" if counts is not None else "--x2"
+        fail_bad(f"the stage-2 responses are missing: the trial continued to stage 2 (x1={x1} > r1={r1}); "
+                 f"give them with {how}, e.g. {'--responses ' + str(x1) + ',4' if counts is not None else '--x2 4'}")
     res = run(lambda: analyze_two_stage(values, x1, x2, n2=n2, p0=p0, confidence_level=confidence))
     d = res.to_dict()
     row = flat(d)
