@@ -98,25 +98,15 @@ def design_oc_table(oc):
         design can) for efficacy, and the probability of completing every stage; with the stops, the
         last column gives the distribution of the sample size.
     """
-    d = oc.design
-    heads = ["p", "P(reject H0)", "EN"]
-    for j in range(d.stages - 1):
-        if d.futility[j] >= 0:
-            heads.append(f"stop {j + 1}: futility")
-        if d.efficacy[j] is not None:
-            heads.append(f"stop {j + 1}: efficacy")
-    heads.append(f"complete (n = {d.n_max})")
-    rows = []
-    for i, p in enumerate(oc.p):
-        row = [_num(p, 4), _num(oc.reject[i], 4), _num(oc.en[i], 2)]
-        for j in range(d.stages - 1):
-            if d.futility[j] >= 0:
-                row.append(_num(oc.futility[i][j], 4))
-            if d.efficacy[j] is not None:
-                row.append(_num(oc.efficacy[i][j], 4))
-        row.append(_num(oc.stop[i][-1], 4))
-        rows.append(row)
-    return Table(heads, rows)
+    cols = oc.columns()
+
+    def head(c):
+        if c.startswith("stop"):
+            j, why = c[4:].split("_")
+            return f"stop {j}: {why}"
+        return {"p": "p", "reject": "P(reject H0)", "en": "EN", "complete": f"complete (n = {oc.design.n_max})"}[c]
+
+    return Table([head(c) for c in cols], [[_num(r[c], 2 if c == "en" else 4) for c in cols] for r in oc.rows()])
 
 
 def interval_table(ev):
