@@ -26,7 +26,7 @@ def check_rate(name, value, *, closed=False):
     if math.isnan(value):
         raise ValueError(f"{name} must be a number between 0 and 1, got nan")
     # 10 or 90 is almost always a percentage: say what was probably meant
-    hint = f" (a percentage? write {value / 100:.10g} for {value:.10g}%)" if 1.0 < value <= 100.0 else ""
+    hint = f" (a percentage? write {value / 100:.10g} for {value:.10g}%)" if 2.0 <= value <= 100.0 else ""
     if closed:
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"{name} must lie in [0, 1], got {value!r}{hint}")

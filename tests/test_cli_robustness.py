@@ -135,3 +135,18 @@ def test_analyze_without_x2_names_the_option(capsys):
     """Once: 'x2 is required ..., got None'."""
     code, _, err = run_main(["analyze", "--design", "1/10,5/29", "--x1", "3"], capsys)
     assert code == 2 and "--x2" in err and "None" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("r, x1, n2_planned, n2", [(5, 6, 19, 25), (5, 7, 19, 12), (2, 1, 1, 9), (9, 1, 6, 4)])
+def test_certain_conditional_error_shortcut_equals_the_exact_search(r, x1, n2_planned, n2):
+    """When r - x1 < 0 or >= the planned n2, the shortcut gives the exact routine's cut-off and errors."""
+    from phase2design.twostage_inference import _conditional_error_cutoff, _conditional_error_cutoff_exact
+
+    fast = _conditional_error_cutoff(r, x1, n2_planned, n2, 0.3)
+    c, planned, actual = _conditional_error_cutoff_exact(r, x1, n2_planned, n2, 0.3)
+    assert fast == (c, float(planned), float(actual))
+
+
+def test_no_percentage_hint_for_a_level_just_above_one(capsys):
+    code, _, err = run_main(["evaluate", "3/9", "--threshold", "0.5", "--confidence", "1.5"], capsys)
+    assert code == 2 and "percentage" not in err

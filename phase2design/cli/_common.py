@@ -156,7 +156,7 @@ def error_rate_options(f):
 
             if not 0.0 < power < 1.0:
                 fail_bad(f"power must lie strictly between 0 and 1, got {power!r}"
-                         + (f" (a percentage? write {power / 100:.10g})" if 1.0 < power <= 100.0 else ""))
+                         + (f" (a percentage? write {power / 100:.10g})" if 2.0 <= power <= 100.0 else ""))
             kwargs["beta"] = float(Decimal(1) - Decimal(repr(power)))
         return f(*args, **kwargs)
 

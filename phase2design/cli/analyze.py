@@ -45,8 +45,9 @@ def analyze(design, x1, x2, n2, responses, p0, confidence, fmt):
                  "X1,X2,... with the responses of each stage run")
     if not d.is_simon:
         if counts is None:
-            fail_bad(f"design {d.label()!r} has {d.stages} stages or an efficacy stop: give its data as "
-                     f"--responses X1,X2,... (responses in each stage run)")
+            what = "an efficacy stop" if d.has_efficacy else f"{d.stages} stages"
+            fail_bad(f"design {d.label()!r} has {what}: give its data as --responses X1,X2,... (responses in "
+                     f"each stage run); --x1/--x2 are for Simon designs")
         if n2 is not None:
             fail_bad("--n2 (a stage 2 of another size) applies to two-stage designs only")
         return _analyze_multistage(d, counts, p0, confidence, fmt)
