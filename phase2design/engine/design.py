@@ -33,7 +33,6 @@ Fleming (1982) write the efficacy bound as ``b + 1`` with "stop if
 ``S >= b + 1``"; R mtdesign's ``rSuccess`` is ``b`` with "stop if ``S > b``".
 """
 
-import json
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
@@ -160,6 +159,8 @@ class Design:
         if isinstance(design, Design):
             return design
         if isinstance(design, str) and design.strip().startswith("{"):
+            import json  # only here: the CLI's start-up does not pay for it
+
             try:
                 design = json.loads(design)
             except json.JSONDecodeError as exc:
