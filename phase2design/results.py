@@ -14,6 +14,7 @@ Boundary conventions (Simon 1989) are carried in every dictionary under
   treat ``n - n1`` more and reject H0 if ``X1 + X2 > r``.
 """
 
+import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Optional, Tuple
 
@@ -385,3 +386,179 @@ class OperatingCharacteristics:
 
     def to_frame(self):
         return _frame(self.rows(), list(self._COLUMNS))
+
+
+@dataclass(frozen=True)
+class MultiStageDesign:
+    """Any design of the multi-stage model with its exact operating characteristics at p0 and p1.
+
+    The result type of every family beyond single-stage and Simon (three-stage, efficacy stopping,
+    curtailed, Bayesian rules).  Boundaries count as :class:`~phase2design.engine.design.Design` says:
+    after stage ``j`` stop (not promising) if ``S_j <= a_j``, stop (promising) if ``S_j > b_j``; at the end
+    promising if ``S_J > r``.
+
+    Attributes
+    ----------
+    design : Design
+    p0, p1 : float
+    attained_alpha, power : float
+        Exact ``P(promising)`` at ``p0`` and ``p1``.
+    en0, en1 : float
+        Expected number of patients at ``p0`` and ``p1``.
+    pet0, pet1 : float
+        Probability of stopping before the last stage (for futility or efficacy) at ``p0`` and ``p1``.
+    stop0, stop1 : tuple of float
+        ``P(N = N_j)``, ``j = 1..J``: the distribution of the sample size at ``p0`` and ``p1``.
+    futility0, efficacy0, futility1, efficacy1 : tuple of float
+        Per stage, the probability of ending there not promising / promising (last stage: ``S_J <= r`` and
+        ``S_J > r``) at ``p0`` and ``p1``.
+    alpha, beta : float or None
+        Nominal constraints of the search (None if given by hand).
+    kind : str
+        ``"optimal"``, ``"minimax"``, ``"admissible"``, ``"optimal-h1"``, ... or ``""``.
+    q_low, q_high : float or None
+        Admissible weight range (as for :class:`TwoStageDesign`).
+    family : str
+        Registry name of the family that proposed it (``""`` when given by hand).
+    """
+
+    design: object
+    p0: float
+    p1: float
+    attained_alpha: float
+    power: float
+    en0: float
+    en1: float
+    pet0: float
+    pet1: float
+    stop0: Tuple[float, ...]
+    stop1: Tuple[float, ...]
+    futility0: Tuple[float, ...]
+    efficacy0: Tuple[float, ...]
+    futility1: Tuple[float, ...]
+    efficacy1: Tuple[float, ...]
+    alpha: Optional[float] = None
+    beta: Optional[float] = None
+    kind: str = ""
+    q_low: Optional[float] = None
+    q_high: Optional[float] = None
+    family: str = ""
+
+    @classmethod
+    def evaluate(cls, design, p0, p1, **extra):
+        """Exact OC of ``design`` (anything :meth:`Design.parse` reads) at ``p0`` and ``p1`` from the engine."""
+        from .engine.samplespace import SampleSpace
+
+        space = SampleSpace(design)
+        o0, o1 = space.oc(p0), space.oc(p1)
+        J = space.design.stages
+        return cls(design=space.design, p0=float(p0), p1=float(p1), attained_alpha=o0["reject"],
+                   power=o1["reject"], en0=o0["en"], en1=o1["en"],
+                   pet0=min(math.fsum(o0["stop"][:J - 1]), 1.0), pet1=min(math.fsum(o1["stop"][:J - 1]), 1.0),
+                   stop0=tuple(o0["stop"]), stop1=tuple(o1["stop"]), futility0=tuple(o0["futility"]),
+                   efficacy0=tuple(o0["efficacy"]), futility1=tuple(o1["futility"]),
+                   efficacy1=tuple(o1["efficacy"]), **extra)
+
+    @property
+    def n(self):
+        return self.design.n_max
+
+    @property
+    def stages(self):
+        return self.design.stages
+
+    def label(self):
+        return self.design.label()
+
+    def rule(self):
+        return self.design.rule()
+
+    @property
+    def q_single(self):
+        return None if self.q_low is None else self.q_low == self.q_high
+
+    def q_range_text(self, digits=3):
+        return TwoStageDesign.q_range_text(self, digits)
+
+    def to_dict(self):
+        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "design"}
+        d.update(self.design.to_dict())
+        d["n_max"] = self.n
+        d["q_single"] = self.q_single
+        return _plain(d)
+
+    def to_frame(self):
+        return _frame([self.to_dict()])
+
+
+@dataclass(frozen=True)
+class MultiStageResult:
+    """Outcome of a design search of a multi-stage family (three-stage, efficacy stopping, Bayesian, ...).
+
+    Attributes
+    ----------
+    family : str
+        Registry name of the family.
+    p0, p1, alpha, beta : float
+    nmax : int or None
+    n_searched : int
+        Largest maximum sample size examined.
+    stop_reason : str
+        Why the search stopped (a proven bound, ``nmax``, the engine's limit).
+    optimal, minimax : MultiStageDesign
+        Minimum EN0; minimum ``N_J`` (ties: minimum EN0).
+    admissible : tuple of MultiStageDesign
+        The lower convex hull of (n, EN0) from minimax to optimal, with q ranges.
+    best_by_n : tuple of MultiStageDesign
+        The minimum-EN0 design for each ``n`` that improves on every smaller ``n``.
+    others : tuple of MultiStageDesign
+        Further named designs of the family (e.g. optimal and minimax under H1), each with its ``kind``.
+    near_ties : tuple of int
+        Values of ``n`` where a deciding comparison was re-decided in exact rational arithmetic.
+    notes : tuple of str
+        Family-specific statements for the output (constraints imposed, tie rule).
+    """
+
+    family: str
+    p0: float
+    p1: float
+    alpha: float
+    beta: float
+    nmax: Optional[int]
+    n_searched: int
+    stop_reason: str
+    optimal: MultiStageDesign
+    minimax: MultiStageDesign
+    admissible: Tuple[MultiStageDesign, ...] = ()
+    best_by_n: Tuple[MultiStageDesign, ...] = field(default=(), repr=False)
+    others: Tuple[MultiStageDesign, ...] = ()
+    near_ties: Tuple[int, ...] = ()
+    notes: Tuple[str, ...] = ()
+
+    def designs(self):
+        """Every named design: optimal, minimax, then the others (kind set on each)."""
+        return (self.optimal, self.minimax) + tuple(self.others)
+
+    def tie_note(self):
+        return SimonResult.tie_note(self)
+
+    def to_dict(self):
+        return _plain({
+            "family": self.family, "p0": self.p0, "p1": self.p1, "alpha": self.alpha, "beta": self.beta,
+            "nmax": self.nmax, "n_searched": self.n_searched, "stop_reason": self.stop_reason,
+            "convention": ("cumulative a_j/N_j: stop (not promising) after stage j if S_j <= a_j; a:b/N also "
+                           "stops (promising) if S_j > b; promising at the end if S_J > r"),
+            "optimal": self.optimal.to_dict(), "minimax": self.minimax.to_dict(),
+            "admissible": [d.to_dict() for d in self.admissible],
+            "best_by_n": [d.to_dict() for d in self.best_by_n],
+            "others": [d.to_dict() for d in self.others],
+            "near_ties": list(self.near_ties), "notes": list(self.notes)})
+
+    def to_frame(self):
+        cols = ["kind", "label", "n_max", "en0", "pet0", "attained_alpha", "power", "en1", "pet1", "q_low",
+                "q_high"]
+        rows = []
+        for d in self.designs() + tuple(a for a in self.admissible if a.kind == "admissible"):
+            row = d.to_dict()
+            rows.append({c: row.get(c) for c in cols})
+        return _frame(rows, cols)
