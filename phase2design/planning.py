@@ -603,10 +603,10 @@ def plan_followup(pilot, p0, alpha, beta, *, p1=None, prior="jeffreys", pilot_we
 
 def _designs_for(p0, p1, alpha, beta, pa, pb, progress=None):
     """Every registered family's proposals for p1, each with its assurance under Beta(pa, pb)."""
-    from .families.base import families
+    from .families.base import select_families
 
     out = []
-    for family in families():
+    for family in select_families():
         for prop in family.propose(p0, p1, alpha, beta, progress=progress):
             t = prop.result
             oc = predictive_oc(prop.design, pa, pb)
