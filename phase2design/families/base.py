@@ -106,6 +106,7 @@ BUILTIN = {
     "single": "phase2design.families.single:SingleStageFamily",
     "simon": "phase2design.families.simon:SimonFamily",
     "three-stage": "phase2design.families.threestage:ThreeStageFamily",
+    "ensign": "phase2design.families.threestage:EnsignFamily",
 }
 
 _loaded = {}

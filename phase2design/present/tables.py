@@ -45,6 +45,26 @@ def simon_design_table(designs):
                  ["l", "r", "r", "r", "r", "r", "r", "r", "l"])
 
 
+def multistage_design_table(designs):
+    """Designs of any number of stages: kind, boundaries, stage sizes, EN0, PET0, alpha, power, EN1, q range.
+
+    Parameters
+    ----------
+    designs : iterable of MultiStageDesign
+        E.g. ``MultiStageResult.admissible`` or ``designs()``.
+
+    Returns
+    -------
+    Table
+        ``bounds`` is the design's notation (cumulative a_j/N_j; ``a:b/N`` where a look also stops for
+        efficacy); PET0 is the probability of stopping before the last stage under p0, for any reason.
+    """
+    rows = [[d.kind or "", d.label(), _num(d.en0, 2), _num(d.pet0, 3), _num(d.attained_alpha, 4),
+             _num(d.power, 4), _num(d.en1, 2), _num(d.pet1, 3), d.q_range_text()] for d in designs]
+    return Table(["design", "bounds (cumulative)", "EN0", "PET0", "alpha", "power", "EN1", "PET1", "q range"],
+                 rows, ["l", "l", "r", "r", "r", "r", "r", "r", "l"])
+
+
 def single_stage_table(candidates, caption=None):
     """Feasible single-stage designs r/n with the smallest count that rejects, alpha and power.
 
