@@ -224,22 +224,26 @@ def plan_designs_table(plan):
 
 
 _GRID_FIELDS = ("p0", "p1", "alpha", "beta", "family", "kind", "r1", "n1", "r", "n", "en0", "pet0",
-                "attained_alpha", "power", "q_low", "q_high", "note")
+                "attained_alpha", "power", "q_low", "q_high", "note", "design")
 
 
 def grid_table(rows):
-    """The rows of a design grid (one per scenario and design kind; kind ``none``: no feasible design)."""
+    """The rows of a design grid (one per scenario and design kind; kind ``none``: no feasible design).
+
+    ``bounds`` is each design in the cumulative notation of its family (``r/n``, ``r1/n1, r/n``,
+    ``a1/N1, a2/N2, r/N``, ``a:b/N, ...``).
+    """
     out = []
     for r in rows:
         d = dict(zip(_GRID_FIELDS, r))
         inputs = [f"{d['p0']:.10g}", f"{d['p1']:.10g}", f"{d['alpha']:.10g}", f"{d['beta']:.10g}"]
         if d["kind"] == "none":
-            out.append(inputs + [f"{d['family']}: none", "", "", "", "", "", ""])
+            out.append(inputs + [f"{d['family']}: none", "", "", "", "", ""])
             continue
-        out.append(inputs + [d["kind"], "-" if d["r1"] is None else f"{d['r1']}/{d['n1']}", f"{d['r']}/{d['n']}",
-                             fmt(d["en0"], 2), fmt(d["pet0"], 3), fmt(d["attained_alpha"], 4), fmt(d["power"], 4)])
-    return Table(["p0", "p1", "alpha", "beta", "design", "r1/n1", "r/n", "EN0", "PET0", "att. alpha", "power"], out,
-                 ["r", "r", "r", "r", "l", "r", "r", "r", "r", "r", "r"])
+        out.append(inputs + [d["kind"], d["design"], fmt(d["en0"], 2), fmt(d["pet0"], 3),
+                             fmt(d["attained_alpha"], 4), fmt(d["power"], 4)])
+    return Table(["p0", "p1", "alpha", "beta", "design", "bounds", "EN0", "PET0", "att. alpha", "power"], out,
+                 ["r", "r", "r", "r", "l", "l", "r", "r", "r", "r"])
 
 
 __all__ = [
