@@ -69,3 +69,24 @@ def test_grid_with_the_three_stage_family_equals_the_search(capsys):
     assert by_kind["minimax"]["design"] == res.minimax.label()
     assert by_kind["optimal"]["en0"] == res.optimal.en0
     assert by_kind["optimal"]["r1"] is None and by_kind["optimal"]["n"] == res.optimal.n
+
+
+def test_plan_with_the_three_stage_family_has_exact_assurance(capsys):
+    from phase2design import plan_followup
+    from phase2design.engine.samplespace import SampleSpace
+
+    plan = plan_followup("3/9", 0.1, 0.05, 0.2, p1=[0.33], families="simon,three-stage")
+    three = [d for d in plan.designs if d.family == "three-stage"]
+    res = three_stage_design(0.1, 0.33, 0.05, 0.2)
+    assert [d.label() for d in three] == [res.optimal.label(), res.minimax.label()]
+    pa, pb = plan.posterior
+    for d in three:
+        o = SampleSpace(d.label()).predictive_oc(pa, pb)
+        assert d.assurance == pytest.approx(o["reject"], rel=1e-12)
+        assert d.expected_n == pytest.approx(o["en"], rel=1e-12)
+        assert d.rule().startswith("after ")
+    code, out, _ = run(["plan", "--pilot", "3/9", "--p0", "0.1", "--alpha", "0.05", "--beta", "0.2", "--p1", "0.33",
+                        "--family", "three-stage"], capsys)
+    assert code == 0
+    row = next(line for line in out.splitlines() if "three-stage optimal" in line)
+    assert res.optimal.label() in row and f"{three[0].assurance:.4f}" in row
