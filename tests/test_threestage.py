@@ -104,3 +104,15 @@ def test_ensign_designs_stop_after_stage_one_only_on_zero_responses():
 def test_nmax_too_small_says_what_to_change():
     with pytest.raises(NoFeasibleDesignError, match="nmax"):
         three_stage_design(0.1, 0.3, 0.05, 0.2, nmax=10)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("p0, p1, alpha, beta", [(0.05, 0.25, 0.1, 0.2), (0.1, 0.4, 0.05, 0.2), (0.2, 0.5, 0.1, 0.2)])
+def test_ensign_search_equals_the_oracle_restricted_to_r1_zero(p0, p1, alpha, beta):
+    """Ensign et al. (1994): every design of the oracle with r1 = 0 and N1 >= 5, two- and three-stage."""
+    found = [d for d in T.designs(p0, p1, alpha, beta, NMAX) if d["key"][3] == 0 and d["key"][1] >= 5]
+    pareto = T.best_by_n(found)
+    res = three_stage_design(p0, p1, alpha, beta, nmax=NMAX, ensign=True)
+    assert [d.label() for d in res.best_by_n] == [d["label"] for d in pareto]
+    assert res.optimal.label() == min(pareto, key=lambda d: (d["en0"], d["N"]))["label"]
+    assert res.minimax.label() == pareto[0]["label"]
