@@ -119,11 +119,22 @@ def interval_table(ev):
     Returns
     -------
     Table
+        Without a threshold, the level, method and limits only.
     """
-    return Table(["level", "method", "low", "high", f"contains {ev.threshold.threshold:.10g}"],
-                 [[f"{100 * ci.confidence_level:.10g}%", ci.method, f"{100 * ci.low:.1f}%", f"{100 * ci.high:.1f}%",
-                   "yes" if inside else "no"] for ci, inside in zip(ev.intervals, ev.threshold.inside_ci)],
+    t = ev.threshold
+    rows = [[f"{100 * ci.confidence_level:.10g}%", _METHOD_NAMES.get(ci.method, ci.method), f"{100 * ci.low:.1f}%",
+             f"{100 * ci.high:.1f}%"] for ci in ev.intervals]
+    if t is None:
+        return Table(["level", "method", "low", "high"], rows, ["r", "l", "r", "r"])
+    return Table(["level", "method", "low", "high", f"contains {t.threshold:.10g}"],
+                 [row + ["yes" if inside else "no"] for row, inside in zip(rows, t.inside_ci)],
                  ["r", "l", "r", "r", "l"])
+
+
+#: Interval methods as a reader names them (the option values stay lower case).
+_METHOD_NAMES = {"clopper-pearson": "Clopper-Pearson", "blaker": "Blaker", "wilson": "Wilson",
+                 "wilson-cc": "Wilson (continuity-corrected)", "jeffreys": "Jeffreys", "agresti-coull": "Agresti-Coull",
+                 "wald": "Wald"}
 
 
 def estimates_table(res, design_word="two-stage"):
