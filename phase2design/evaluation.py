@@ -145,17 +145,19 @@ class Evaluation:
         if self.design is not None and self.design.kind == "two-stage":
             n1 = int(self.design.design.split("/")[1].split(",")[0])
             if self.n == n1:
-                return f"stage 1 only ({self.n} patients)"
-            return f"both stages pooled ({self.n} patients)"
-        return f"these {self.n} patients as one sample"
+                return f"stage 1, {self.n} patients"
+            return f"both stages, {self.n} patients pooled"
+        return f"these {self.n} patients"
 
-    def verdicts(self, data=None):
+    def verdicts(self, data=None, criterion=None):
         """The verdict lines: each names its question and the data it uses; a line says why two differ.
 
         Parameters
         ----------
         data : str, optional
-            How the data are described (default :meth:`data_words`), e.g. ``"earlier data (a pilot)"``.
+            How the data are described (default :meth:`data_words`), e.g. ``"earlier data: 9 patients"``.
+        criterion : str, optional
+            How the criterion is named (default ``"x/n >= threshold"``; the report writes its option).
 
         Returns
         -------
@@ -165,23 +167,28 @@ class Evaluation:
         out = []
         t = self.threshold
         if t is not None:
-            out.append(f"Criterion you gave (x/n >= {t.threshold:.10g}), on {data}: "
-                       f"{'met' if t.met else 'not met'}: {self.x}/{self.n} = {100 * self.estimate:.1f}%; "
-                       f"the criterion needs at least {t.responses_needed} of {self.n}.")
+            name = f"x/n >= {t.threshold:.10g}" if criterion is None else criterion
+            out.append(f"Criterion you gave ({name}; {data}): {'met' if t.met else 'not met'}: "
+                       f"{self.x}/{self.n} = {100 * self.estimate:.1f}%; the criterion needs at least "
+                       f"{t.responses_needed} of {self.n}.")
+        two = self.design is not None and self.design.kind == "two-stage"
         if self.p0 is not None:
+            what = (f"Exact single-stage test of H0: p <= {self.p0:.10g} at one-sided alpha = {self.alpha:.10g} "
+                    f"({data}; ignores the two-stage design)" if two else
+                    f"Exact test of H0: p <= {self.p0:.10g} at one-sided alpha = {self.alpha:.10g} ({data})")
             rel = "<=" if self.test_rejects else ">"
-            out.append(f"Exact test of H0: p <= {self.p0:.10g} at one-sided alpha = {self.alpha:.10g}, on {data}: "
-                       f"p = P(X >= {self.x} | p0) = {_prob(self.pvalue_vs_p0)} {rel} {self.alpha:.10g}, "
-                       f"{'H0 rejected' if self.test_rejects else 'H0 not rejected'}; the test rejects from "
-                       f"{self.p0_boundary} of {self.n}." if self.p0_boundary <= self.n else
-                       f"Exact test of H0: p <= {self.p0:.10g} at one-sided alpha = {self.alpha:.10g}, on {data}: "
-                       f"p = P(X >= {self.x} | p0) = {_prob(self.pvalue_vs_p0)}, H0 not rejected; no count of "
-                       f"{self.n} reaches this level.")
+            if self.p0_boundary <= self.n:
+                out.append(f"{what}: p = P(X >= {self.x} | p0) = {_prob(self.pvalue_vs_p0)} {rel} "
+                           f"{self.alpha:.10g}, {'H0 rejected' if self.test_rejects else 'H0 not rejected'}; the "
+                           f"test rejects from {self.p0_boundary} of {self.n}.")
+            else:
+                out.append(f"{what}: p = P(X >= {self.x} | p0) = {_prob(self.pvalue_vs_p0)}, H0 not rejected; no "
+                           f"count of {self.n} reaches this level.")
         dd = self.design
         if dd is not None:
-            line = f"Design rule {dd.design}, on {data}: {dd.decision}"
+            line = f"Design rule {dd.design} ({data}): {dd.decision}"
             if dd.attained_alpha is not None:
-                over = "over both stages " if dd.kind == "two-stage" else ""
+                over = "over both stages " if two else ""
                 line += (f" The rule's own exact type I error {over}at p0 = {self.p0:.10g} is "
                          f"{_prob(dd.attained_alpha)}"
                          + (f", ABOVE the nominal alpha = {self.alpha:.10g}" if dd.exceeds_alpha else
@@ -192,8 +199,9 @@ class Evaluation:
         out.extend(self._why_differ())
         if t is not None:
             a, b = self.prior
-            out.append(f"Bayesian statement (Beta({a:.10g}, {b:.10g}) prior{', Jeffreys' if (a, b) == (0.5, 0.5) else ''}"
-                       f", on {data}): P(p >= {t.threshold:.10g} | data) = {_prob(t.posterior_prob_at_least)}.")
+            out.append(f"Bayesian statement (Beta({a:.10g}, {b:.10g}) prior"
+                       f"{', Jeffreys' if (a, b) == (0.5, 0.5) else ''}; {data}): P(p >= {t.threshold:.10g} | data) = "
+                       f"{_prob(t.posterior_prob_at_least)}.")
         return out
 
     def _why_differ(self):
@@ -220,14 +228,23 @@ class Evaluation:
                 out.append(f"Why the design rule and the exact test differ: the rule {dd.design} needs "
                            f"{dd.boundary} responses (type I error {_prob(dd.attained_alpha)}), more than the "
                            f"{self.p0_boundary} that the level-{self.alpha:.10g} test needs.")
-        if t is not None and self.test_rejects is not None and t.met != self.test_rejects:
-            out.append(f"Why the criterion and the exact test differ: they answer different questions. The "
-                       f"criterion compares the observed rate with {t.threshold:.10g}; the test asks whether "
-                       f"{self.x} or more responses of {self.n} would be rare (p <= {self.alpha:.10g}) if the true "
-                       f"rate were p0 = {self.p0:.10g}.")
+        if t is not None:
+            others = []
+            if self.test_rejects is not None and t.met != self.test_rejects:
+                others.append("exact test")
+            if decided and dd.outcome != "stopped_at_stage1" and t.met != dd.reject_h0:
+                others.append("design rule")
+            if others:
+                verb = "ask" if len(others) > 1 else "asks"
+                null = "under H0" if self.p0 is None else f"if the true rate were p0 = {self.p0:.10g}"
+                out.append(f"Why the criterion and the {' and the '.join(others)} differ: they answer different "
+                           f"questions. The criterion compares the observed rate with {t.threshold:.10g}, a rate you "
+                           f"chose; the {' and the '.join(others)} {verb} whether {self.x} or more responses of "
+                           f"{self.n} would be rare {null} (a test of H0), so an observed rate below "
+                           f"{t.threshold:.10g} can reject H0 and one above it need not.")
         return out
 
-    def summary(self, data=None):
+    def summary(self, data=None, criterion=None):
         """The findings in sentences: the estimate, the intervals, then every verdict (see :meth:`verdicts`)."""
         t = self.threshold
         out = [f"{self.x}/{self.n} responded ({100 * self.estimate:.1f}%)."]
@@ -241,7 +258,7 @@ class Evaluation:
             out.append(f"If the true rate were {100 * t.threshold:.10g}%: P(X <= {self.x}) = "
                        f"{_prob(t.prob_at_most_x)}{frac}, P(X >= {self.x}) = {_prob(t.prob_at_least_x)}, exact "
                        f"two-sided p = {_prob(t.pvalue_two_sided)}.")
-        return out + self.verdicts(data)
+        return out + self.verdicts(data, criterion)
 
     def to_dict(self):
         return _plain({

@@ -151,13 +151,20 @@ def estimates_table(res, design_word="two-stage"):
     Table
     """
     lvl = f"{100 * res.confidence_level:.10g}%"
+    alpha = getattr(res, "alpha", None)
+    source = getattr(res, "level_source", "default")
+    how = {"alpha": f"two-sided; matches the one-sided alpha = {alpha:.10g} test" if alpha is not None else "",
+           "given": "two-sided, level as given"}.get(source, "two-sided")
     rows = [[f"naive x/n (biased after a {design_word} design)", _num(res.naive_estimate, 4)],
             ["UMVUE (Jung & Kim 2004)", _num(res.umvue, 4)],
             ["median-unbiased estimate", _num(res.median_unbiased, 4)],
-            [f"{lvl} exact CI", f"{res.ci_lower:.4f} - {res.ci_upper:.4f}"],
-            [f"{lvl} mid-p CI", f"{res.ci_midp_lower:.4f} - {res.ci_midp_upper:.4f}"]]
+            [f"{lvl} exact CI ({how})", f"{res.ci_lower:.4f} - {res.ci_upper:.4f}"],
+            [f"{lvl} mid-p CI ({how.split(';')[0]})", f"{res.ci_midp_lower:.4f} - {res.ci_midp_upper:.4f}"]]
+    if alpha is not None and getattr(res, "lower_bound", None) is not None:
+        rows.append([f"{100 * (1 - alpha):.10g}% one-sided lower bound (exact; excludes p0 exactly when the test rejects)",
+                     f"{res.lower_bound:.4f}"])
     if res.pvalue is not None:
-        rows.append([f"one-sided p-value vs p0 = {res.p0:.10g}", _num(res.pvalue, 4)])
+        rows.append([f"one-sided p-value vs p0 = {res.p0:.10g} (stage-wise)", _num(res.pvalue, 4)])
         rows.append(["mid-p value", _num(res.pvalue_midp, 4)])
     return Table(["quantity", "value"], rows, ["l", "r"])
 
