@@ -289,10 +289,10 @@ def _method_name(method):
 
 
 def _prob(value):
-    """A probability in a sentence: the digits of the tables (present.render.fmt rules, 4 decimals)."""
-    if value != 0.0 and abs(value) < 0.00005:
-        return "<0.0001"
-    return f"{value:.4f}"
+    """A probability in a sentence, as the tables print it (:func:`phase2design.present.render.fmt`, 4 decimals)."""
+    from .present.render import fmt
+
+    return fmt(float(value), 4)
 
 
 def _at_most(value, bound, exact_value):

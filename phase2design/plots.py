@@ -60,6 +60,13 @@ _TEXT_BINS = 40
 _TEXT_FOLD = 1e-4
 
 
+def _fmt4(p):
+    """A probability as every table prints it (4 decimals, "<0.0001" below): present.render.fmt."""
+    from .present.render import fmt
+
+    return fmt(float(p), 4)
+
+
 def _support(pmf):
     """(lo, hi): the first and last count with P(X = k) >= 1e-12 of the largest."""
     seen = np.flatnonzero(pmf >= _VISIBLE * float(pmf.max()))
@@ -125,10 +132,10 @@ def _text_panel_grouped(lines, panel, n, width, klo, khi):
         if (klo <= a and e <= khi) or marks:
             bar = "#" * max(int(round(width * p / top)), 1 if p > 0 else 0)
             sep = "=" if a >= b else "|"
-            lines.append(f"{lab:>{kw}}  {p:7.4f} {sep}{bar:<{width}} {'  '.join(marks)}".rstrip())
+            lines.append(f"{lab:>{kw}}  {_fmt4(p):>7} {sep}{bar:<{width}} {'  '.join(marks)}".rstrip())
         else:
             count = e - a + 1
-            lines.append(f"{lab:>{kw}}  {p:7.4f}  (folded: {count} value{'s' if count > 1 else ''}, each "
+            lines.append(f"{lab:>{kw}}  {_fmt4(p):>7}  (folded: {count} value{'s' if count > 1 else ''}, each "
                          f"P(X=k) < {_TEXT_FOLD:g})")
     return kw
 
@@ -163,7 +170,7 @@ def evaluation_text_plot(ev, width=40):
             lines.append(f"{'k':>{kw}}  {'P(X=k)':>7}")
             if lo > 0:
                 head = "0" if lo == 1 else f"0-{lo - 1}"
-                lines.append(f"{head:>{kw}}  {float(pmf[:lo].sum()):7.4f}  (folded)")
+                lines.append(f"{head:>{kw}}  {_fmt4(pmf[:lo].sum()):>7}  (folded)")
             for k in range(lo, hi + 1):
                 bar = "#" * max(int(round(width * float(pmf[k]) / top)), 1 if pmf[k] > 0 else 0)
                 marks = []
@@ -172,14 +179,14 @@ def evaluation_text_plot(ev, width=40):
                 if k == b:
                     marks.append(f"<- {panel['boundary_label']}")
                 sep = "=" if k >= b else "|"
-                lines.append(f"{k:>{kw}}  {float(pmf[k]):7.4f} {sep}{bar:<{width}} {'  '.join(marks)}".rstrip())
+                lines.append(f"{k:>{kw}}  {_fmt4(pmf[k]):>7} {sep}{bar:<{width}} {'  '.join(marks)}".rstrip())
             if hi < ev.n:
                 tail = str(ev.n) if hi + 1 == ev.n else f"{hi + 1}-{ev.n}"
-                lines.append(f"{tail:>{kw}}  {float(pmf[hi + 1:].sum()):7.4f}  (folded)")
+                lines.append(f"{tail:>{kw}}  {_fmt4(pmf[hi + 1:].sum()):>7}  (folded)")
         rel = "<=" if panel["tail"] == "lower" else ">="
         if panel["tail"] is not None:
             lines.append(f"{'':{kw + 2}}('=' bars: counts meeting the boundary; P(X {rel} {obs}) = "
-                         f"{panel['tail_prob']:.4f})")
+                         f"{_fmt4(panel['tail_prob'])})")
         lines.append("")
     return "\n".join(lines).rstrip()
 
@@ -261,7 +268,7 @@ def plot_evaluation(ev, path=None):
         s0, s1 = panel["support"]
         k, pmf, low = panel["k"][s0:s1 + 1], panel["pmf"][s0:s1 + 1], panel["tail_mask"][s0:s1 + 1]
         rel = "<=" if panel["tail"] == "lower" else ">="
-        label = None if panel["tail"] is None else f"P(X {rel} {obs}) = {panel['tail_prob']:.4f}"
+        label = None if panel["tail"] is None else f"P(X {rel} {obs}) = {_fmt4(panel['tail_prob'])}"
         if k.size <= _MAX_BARS:
             ax.bar(k[low], pmf[low], color="0.35", edgecolor="black", linewidth=0.6, label=label)
             ax.bar(k[~low], pmf[~low], color="0.85", edgecolor="black", linewidth=0.6)

@@ -33,7 +33,7 @@ from ._validation import check_choice, check_int, check_probability, check_rate,
 from .engine.design import Design
 from .present import tables, texts
 from .present.blocks import Figure, Heading, Items, Paragraph, Preformatted, Table
-from .present.render import render_html, render_markdown
+from .present.render import fmt as cell, render_html, render_markdown
 
 DESIGN_CHOICES = ("optimal", "minimax", "single")
 FORMATS = ("html", "md")
@@ -468,14 +468,14 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
                          "power = P(X > r | p1)\n"
                          "b(x; n, p) = C(n, x) p^x (1 - p)^(n - x)"))
     meets_a, meets_b = d.attained_alpha <= alpha, d.power >= 1.0 - beta
-    rows = [["type I error (attained alpha)", f"{d.attained_alpha:.4f}", _exact(d.attained_alpha),
+    rows = [["type I error (attained alpha)", cell(d.attained_alpha, 4), _exact(d.attained_alpha),
              f"<= {alpha:.10g}: {'yes' if meets_a else 'NO'}"],
-            ["power", f"{d.power:.4f}", _exact(d.power), f">= {1.0 - beta:.10g}: {'yes' if meets_b else 'NO'}"]]
+            ["power", cell(d.power, 4), _exact(d.power), f">= {1.0 - beta:.10g}: {'yes' if meets_b else 'NO'}"]]
     if two:
-        rows += [["EN0 (expected sample size at p0)", f"{d.en0:.2f}", _exact(d.en0), ""],
-                 ["PET0 (probability of early termination at p0)", f"{d.pet0:.3f}", _exact(d.pet0), ""],
-                 ["EN1 (expected sample size at p1)", f"{d.en1:.2f}", _exact(d.en1), ""],
-                 ["PET1 (probability of early termination at p1)", f"{d.pet1:.3f}", _exact(d.pet1), ""]]
+        rows += [["EN0 (expected sample size at p0)", cell(d.en0, 2), _exact(d.en0), ""],
+                 ["PET0 (probability of early termination at p0)", cell(d.pet0, 3), _exact(d.pet0), ""],
+                 ["EN1 (expected sample size at p1)", cell(d.en1, 2), _exact(d.en1), ""],
+                 ["PET1 (probability of early termination at p1)", cell(d.pet1, 3), _exact(d.pet1), ""]]
         if d.q_low is not None:
             rows.append(["q range (admissible: minimises q n + (1 - q) EN0)",
                          d.q_range_text(), f"{_exact(d.q_low)} only" if d.q_single else

@@ -74,6 +74,7 @@ def analyze(design, x1, x2, n2, responses, p0, alpha, confidence, fmt):
     row = flat(d)
 
     def document():
+        from ..present import render as R
         from ..present import tables as T
         from ..present import texts
         from ..present.blocks import Items, Paragraph
@@ -87,8 +88,8 @@ def analyze(design, x1, x2, n2, responses, p0, alpha, confidence, fmt):
         if res.adjustment != "none":
             blocks.append(Paragraph(
                 f"Stage 2 enrolled {res.n2} instead of {res.n2_planned}: cut-off adjusted by the conditional error "
-                f"principle (conditional type I error {res.conditional_error_actual:.4f} <= planned "
-                f"{res.conditional_error_planned:.4f})."))
+                f"principle (conditional type I error {R.fmt(res.conditional_error_actual, 4)} <= planned "
+                f"{R.fmt(res.conditional_error_planned, 4)})."))
         return blocks
 
     emit(fmt, d, list(row.keys()), [list(row.values())], document)
