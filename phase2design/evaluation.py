@@ -178,11 +178,11 @@ class Evaluation:
                     f"Exact test of H0: p <= {self.p0:.10g} at one-sided alpha = {self.alpha:.10g} ({data})")
             rel = "<=" if self.test_rejects else ">"
             if self.p0_boundary <= self.n:
-                out.append(f"{what}: p = P(X >= {self.x} | p0) = {_prob(self.pvalue_vs_p0)} {rel} "
+                out.append(f"{what}: p = P(X >= {self.x} | p0) {_eq(self.pvalue_vs_p0)} {rel} "
                            f"{self.alpha:.10g}, {'H0 rejected' if self.test_rejects else 'H0 not rejected'}; the "
                            f"test rejects from {self.p0_boundary} of {self.n}.")
             else:
-                out.append(f"{what}: p = P(X >= {self.x} | p0) = {_prob(self.pvalue_vs_p0)}, H0 not rejected; no "
+                out.append(f"{what}: p = P(X >= {self.x} | p0) {_eq(self.pvalue_vs_p0)}, H0 not rejected; no "
                            f"count of {self.n} reaches this level.")
         dd = self.design
         if dd is not None:
@@ -200,8 +200,8 @@ class Evaluation:
         if t is not None:
             a, b = self.prior
             out.append(f"Bayesian statement (Beta({a:.10g}, {b:.10g}) prior"
-                       f"{', Jeffreys' if (a, b) == (0.5, 0.5) else ''}; {data}): P(p >= {t.threshold:.10g} | data) = "
-                       f"{_prob(t.posterior_prob_at_least)}.")
+                       f"{', Jeffreys' if (a, b) == (0.5, 0.5) else ''}; {data}): P(p >= {t.threshold:.10g} | data) "
+                       f"{_eq(t.posterior_prob_at_least)}.")
         return out
 
     def _why_differ(self):
@@ -255,9 +255,9 @@ class Evaluation:
                        f"{100 * ci.low:.1f}-{100 * ci.high:.1f}%{where}.")
         if t is not None:
             frac = f" (= {t.prob_at_most_x_fraction})" if t.prob_at_most_x_fraction else ""
-            out.append(f"If the true rate were {100 * t.threshold:.10g}%: P(X <= {self.x}) = "
-                       f"{_prob(t.prob_at_most_x)}{frac}, P(X >= {self.x}) = {_prob(t.prob_at_least_x)}, exact "
-                       f"two-sided p = {_prob(t.pvalue_two_sided)}.")
+            out.append(f"If the true rate were {100 * t.threshold:.10g}%: P(X <= {self.x}) "
+                       f"{_eq(t.prob_at_most_x)}{frac}, P(X >= {self.x}) {_eq(t.prob_at_least_x)}, exact "
+                       f"two-sided p {_eq(t.pvalue_two_sided)}.")
         return out + self.verdicts(data, criterion)
 
     def to_dict(self):
@@ -286,6 +286,13 @@ _METHOD_NAMES = {"clopper-pearson": "Clopper-Pearson", "mid-p": "mid-p", "blaker
 
 def _method_name(method):
     return _METHOD_NAMES.get(method, method)
+
+
+def _eq(value):
+    """``"= 0.0530"`` or ``"< 0.0001"`` (:func:`phase2design.present.render.equals`)."""
+    from .present.render import equals
+
+    return equals(float(value), 4)
 
 
 def _prob(value):

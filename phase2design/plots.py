@@ -67,6 +67,13 @@ def _fmt4(p):
     return fmt(float(p), 4)
 
 
+def _eq4(p):
+    """``"= 0.0530"`` or ``"< 0.0001"``: a probability after a symbol (present.render.equals)."""
+    from .present.render import equals
+
+    return equals(float(p), 4)
+
+
 def _support(pmf):
     """(lo, hi): the first and last count with P(X = k) >= 1e-12 of the largest."""
     seen = np.flatnonzero(pmf >= _VISIBLE * float(pmf.max()))
@@ -185,8 +192,8 @@ def evaluation_text_plot(ev, width=40):
                 lines.append(f"{tail:>{kw}}  {_fmt4(pmf[hi + 1:].sum()):>7}  (folded)")
         rel = "<=" if panel["tail"] == "lower" else ">="
         if panel["tail"] is not None:
-            lines.append(f"{'':{kw + 2}}('=' bars: counts meeting the boundary; P(X {rel} {obs}) = "
-                         f"{_fmt4(panel['tail_prob'])})")
+            lines.append(f"{'':{kw + 2}}('=' bars: counts meeting the boundary; P(X {rel} {obs}) "
+                         f"{_eq4(panel['tail_prob'])})")
         lines.append("")
     return "\n".join(lines).rstrip()
 
@@ -268,7 +275,7 @@ def plot_evaluation(ev, path=None):
         s0, s1 = panel["support"]
         k, pmf, low = panel["k"][s0:s1 + 1], panel["pmf"][s0:s1 + 1], panel["tail_mask"][s0:s1 + 1]
         rel = "<=" if panel["tail"] == "lower" else ">="
-        label = None if panel["tail"] is None else f"P(X {rel} {obs}) = {_fmt4(panel['tail_prob'])}"
+        label = None if panel["tail"] is None else f"P(X {rel} {obs}) {_eq4(panel['tail_prob'])}"
         if k.size <= _MAX_BARS:
             ax.bar(k[low], pmf[low], color="0.35", edgecolor="black", linewidth=0.6, label=label)
             ax.bar(k[~low], pmf[~low], color="0.85", edgecolor="black", linewidth=0.6)

@@ -241,3 +241,35 @@ def test_oc_takes_the_design_form_of_the_other_commands(capsys):
     code, a, _ = run_main(["oc", "--design", "1/10,5/29", "--p", "0.1,0.3"], capsys)
     _, b, _ = run_main(["oc", "--r1", "1", "--n1", "10", "--r", "5", "--n", "29", "--p", "0.1,0.3"], capsys)
     assert code == 0 and a == b
+
+
+def test_a_tiny_probability_reads_as_below_the_digits_in_tables_and_sentences(capsys):
+    from phase2design.present.render import equals, fmt
+
+    assert fmt(3.0e-06) == "<0.0001" and equals(3.0e-06) == "< 0.0001" and fmt(0.0) == "0.0000"
+    code, out, _ = run_main(["evaluate", "9/9", "--p0", "0.1"], capsys)
+    p = float(upper_tail(9, 9, Fraction(1, 10)))  # 1e-9
+    assert code == 0 and p < 5e-5
+    assert "p = P(X >= 9 | p0) < 0.0001 <= 0.05, H0 rejected" in out
+    assert "P(X >= 9) < 0.0001)" in out and "0.0000" not in out and "e-0" not in out
+    code, out, _ = run_main(["evaluate", "9/9", "--p0", "0.1", "--format", "json"], capsys)
+    import json
+
+    assert json.loads(out)["pvalue_vs_p0"] == pytest.approx(p, rel=1e-12)
+
+
+def test_oc_table_has_no_column_that_repeats_another(capsys):
+    code, out, _ = run_main(["oc", "--design", "1/10,5/29", "--p", "0.1,0.3"], capsys)
+    head = out.splitlines()[4]
+    assert code == 0 and head.split() == ["p", "P(reject", "H0)", "PET", "continue,", "fail", "EN"]
+    # the machine formats keep every outcome
+    code, out, _ = run_main(["oc", "--design", "1/10,5/29", "--p", "0.1", "--format", "csv"], capsys)
+    assert "stop_stage1" in out and "continue_success" in out
+
+
+def test_no_internal_names_in_the_analysis_of_a_changed_stage_2(capsys):
+    code, out, _ = run_main(["analyze", "--design", "1/10,5/29", "--x1", "2", "--x2", "4", "--n2", "25", "--p0",
+                             "0.1"], capsys)
+    assert code == 0 and "r_used" not in out and "conditional_error" not in out and "_" not in out.replace(
+        "S_j", "").replace("a_j", "").replace("b_j", "").replace("S_J", "")
+    assert "cut-off adjusted by the conditional error principle" in out

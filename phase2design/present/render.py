@@ -53,6 +53,16 @@ def fmt(value, digits=4):
     return str(value)
 
 
+def equals(value, digits=4):
+    """``"= 0.0530"``, or ``"< 0.0001"`` when :func:`fmt` shows ``"<0.0001"``: a value after a symbol in a sentence.
+
+    >>> equals(0.053), equals(3e-06)
+    ('= 0.0530', '< 0.0001')
+    """
+    text = fmt(value, digits)
+    return f"< {text[1:]}" if text.startswith("<") else f"= {text}"
+
+
 def text_table(headers, rows, aligns=None):
     """A left/right-aligned table with a rule under the header (``aligns`` default: all right)."""
     cells = [[str(c) for c in row] for row in rows]

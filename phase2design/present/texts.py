@@ -59,6 +59,12 @@ def _p(value):
     return fmt(float(value), 4)
 
 
+def equals(value, digits=4):
+    from .render import equals as eq
+
+    return eq(value, digits)
+
+
 def analysis_data(res):
     """Which data the analysis of a multi-stage trial uses: "stage 1", "both stages", "stages 1-3"."""
     stage = res.stage
@@ -90,7 +96,7 @@ def analysis_verdicts(res):
         return out
     rel = "<=" if res.test_rejects else ">"
     out.append(f"Exact stage-wise test of H0: p <= {res.p0:.10g} at one-sided alpha = {res.alpha:.10g} ({data}): "
-               f"p = {_p(res.pvalue)} {rel} {res.alpha:.10g}, H0 {'rejected' if res.test_rejects else 'not rejected'}.")
+               f"p {equals(float(res.pvalue), 4)} {rel} {res.alpha:.10g}, H0 {'rejected' if res.test_rejects else 'not rejected'}.")
     if promising != res.test_rejects:
         adjusted = getattr(res, "adjustment", "none") != "none"
         if adjusted:
