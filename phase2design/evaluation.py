@@ -455,15 +455,21 @@ def evaluate(x, n, threshold=None, *, p0=None, p1=None, design=None, confidence_
     if p0 is not None:
         pvalue_vs_p0 = binom_pvalue(x, n, p0, "greater")
         _, _, sf = K._binom_tables(n, p0)
-        # P(X >= k) = sf[k - 1]; the smallest k at level alpha (n + 1: no count suffices), ties re-decided
-        p_exact = exact_decimal(p0)
-        ok = [_at_most(float(sf[k - 1]), alpha, lambda k=k: _exact_tail(k, n, p_exact, lower=False))
-              for k in range(1, n + 1)] if n <= 1000 else None
-        if ok is None:
-            hits = np.flatnonzero(sf[:n] <= alpha)
-            p0_boundary = int(hits[0]) + 1 if hits.size else n + 1
-        else:
-            p0_boundary = next((k for k, good in zip(range(1, n + 1), ok) if good), n + 1)
+        # P(X >= k) = sf[k - 1], non-increasing in k: the smallest k at level alpha (n + 1: no count
+        # suffices) is where sf crosses alpha; only the counts next to the crossing can be a rounding tie,
+        # and those are re-decided in exact arithmetic (up to n = 1000, where the Fraction sums stay fast)
+        hits = np.flatnonzero(sf[:n] <= alpha)
+        p0_boundary = int(hits[0]) + 1 if hits.size else n + 1
+        if n <= 1000:
+            p_exact = exact_decimal(p0)
+            first = p0_boundary
+            for k in (first - 1, first):
+                if 1 <= k <= n and _at_most(float(sf[k - 1]), alpha, lambda k=k: _exact_tail(k, n, p_exact, False)):
+                    p0_boundary = k
+                    break
+            else:
+                if first <= n:  # the float tail was at most alpha only by rounding
+                    p0_boundary = first + 1
         # P(X >= k) decreases in k, so the test rejects exactly from the boundary on
         rejects = x >= p0_boundary
     decision = None if parsed is None else _design_decision(parsed, x, n, p0=p0, p1=p1, alpha=alpha)

@@ -273,3 +273,20 @@ def test_no_internal_names_in_the_analysis_of_a_changed_stage_2(capsys):
     assert code == 0 and "r_used" not in out and "conditional_error" not in out and "_" not in out.replace(
         "S_j", "").replace("a_j", "").replace("b_j", "").replace("S_J", "")
     assert "cut-off adjusted by the conditional error principle" in out
+
+
+def test_a_p_value_equal_to_alpha_is_decided_exactly():
+    """P(X >= 2 | n = 3, p0 = 0.1) = 0.028 exactly; in doubles it is 0.028000000000000008 > 0.028."""
+    from phase2design import evaluate
+    from phase2design.numerics import _binomial as K
+
+    assert upper_tail(2, 3, Fraction(1, 10)) == Fraction(28, 1000)
+    assert float(K._binom_tables(3, 0.1)[2][1]) > 0.028  # the double alone would not reject
+    ev = evaluate(2, 3, p0=0.1, alpha=0.028)
+    assert ev.p0_boundary == 2 and ev.test_rejects
+    # a rule 1/3 has type I error P(X >= 2) = 0.028: not above alpha = 0.028
+    ev = evaluate(2, 3, p0=0.1, alpha=0.028, design="1/3")
+    assert ev.design.exceeds_alpha is False
+    # the stage-wise test after a stop at stage 1 (T = x1 = 2 of 3): the same tie
+    res = analyze_two_stage((2, 3, 3, 6), 2, None, p0=0.1, alpha=0.028)
+    assert res.test_rejects and res.lower_bound == pytest.approx(0.1, rel=1e-9)

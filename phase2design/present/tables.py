@@ -164,8 +164,8 @@ def estimates_table(res, design_word="two-stage"):
             [f"{lvl} exact CI ({how})", f"{_num(res.ci_lower, 4)} - {_num(res.ci_upper, 4)}"],
             [f"{lvl} mid-p CI ({how.split(';')[0]})", f"{_num(res.ci_midp_lower, 4)} - {_num(res.ci_midp_upper, 4)}"]]
     if alpha is not None and getattr(res, "lower_bound", None) is not None:
-        rows.append([f"{100 * (1 - alpha):.10g}% one-sided lower bound (exact; excludes p0 exactly when the test rejects)",
-                     _num(res.lower_bound, 4)])
+        what = "exact" if res.p0 is None else "exact; excludes p0 exactly when the test rejects"
+        rows.append([f"{100 * (1 - alpha):.10g}% one-sided lower bound ({what})", _num(res.lower_bound, 4)])
     if res.pvalue is not None:
         rows.append([f"one-sided p-value vs p0 = {res.p0:.10g} (stage-wise)", _num(res.pvalue, 4)])
         rows.append(["mid-p value", _num(res.pvalue_midp, 4)])
