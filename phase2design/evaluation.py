@@ -105,6 +105,8 @@ class DesignDecision:
         ``P(declared promising | p1)`` (with p1).
     exceeds_alpha : bool or None
         Whether ``attained_alpha`` exceeds the nominal ``alpha`` (decided in exact arithmetic near a tie).
+    r1, n1 : int or None
+        The stage-1 bound and size of a two-stage design.
     """
 
     design: str
@@ -116,6 +118,8 @@ class DesignDecision:
     attained_alpha: Optional[float] = None
     power: Optional[float] = None
     exceeds_alpha: Optional[bool] = None
+    r1: Optional[int] = None
+    n1: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -143,8 +147,7 @@ class Evaluation:
     def data_words(self):
         """Which data every verdict uses: the sample as one, or the stage(s) of the design it covers."""
         if self.design is not None and self.design.kind == "two-stage":
-            n1 = int(self.design.design.split("/")[1].split(",")[0])
-            if self.n == n1:
+            if self.n == self.design.n1:
                 return f"stage 1, {self.n} patients"
             return f"both stages, {self.n} patients pooled"
         return f"these {self.n} patients"
@@ -211,7 +214,7 @@ class Evaluation:
         decided = dd is not None and dd.outcome not in ("continue",)
         if decided and self.test_rejects is not None and dd.reject_h0 != self.test_rejects:
             if dd.kind == "two-stage":
-                r1, n1 = (int(v) for v in dd.design.split(",")[0].split("/"))
+                r1, n1 = dd.r1, dd.n1
                 out.append(f"Why the design rule and the exact test differ: the test treats the {self.n} patients as "
                            f"one sample and ignores the two-stage design. The design declares the drug promising "
                            f"from {dd.boundary} of {self.n}, and its exact type I error over both stages, which "
@@ -278,14 +281,10 @@ class Evaluation:
         return pd.DataFrame([ci.to_dict() for ci in self.intervals])
 
 
-#: How the interval methods are named in sentences (the option values stay lower case).
-_METHOD_NAMES = {"clopper-pearson": "Clopper-Pearson", "mid-p": "mid-p", "blaker": "Blaker", "wilson": "Wilson",
-                 "wilson-cc": "Wilson (continuity-corrected)", "jeffreys": "Jeffreys", "agresti-coull": "Agresti-Coull",
-                 "wald": "Wald"}
-
-
 def _method_name(method):
-    return _METHOD_NAMES.get(method, method)
+    from .present.texts import METHOD_NAMES
+
+    return METHOD_NAMES.get(method, method)
 
 
 def _eq(value):
@@ -338,6 +337,7 @@ def _design_decision(design, x, n, p0=None, p1=None, alpha=0.05):
                               **extra)
     r1, n1, r, nd = values
     label = f"{r1}/{n1}, {r}/{nd}"
+    extra.update(r1=r1, n1=n1)
     if n == n1:
         if x <= r1:
             return DesignDecision(label, "two-stage", r1 + 1, "stopped_at_stage1", False,

@@ -33,7 +33,8 @@ from ._validation import check_choice, check_int, check_probability, check_rate,
 from .engine.design import Design
 from .present import tables, texts
 from .present.blocks import Figure, Heading, Items, Paragraph, Preformatted, Table
-from .present.render import fmt as cell, render_html, render_markdown
+from .present.render import fmt as cell
+from .present.render import render_html, render_markdown
 
 DESIGN_CHOICES = ("optimal", "minimax", "single")
 FORMATS = ("html", "md")

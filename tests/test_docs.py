@@ -41,7 +41,8 @@ def test_console_checker_catches_a_stale_number(tmp_path):
     assert mod.matches(out[:2] + ["..."], out) and mod.matches(["..."] + out[-1:], out)
     assert not mod.matches(["..."] + changed[-1:], out)
     # timing and worker counts are the only normalised parts
-    assert mod.normalise("grid: 4 scenarios in 0.8 s on 2 processes") == mod.normalise("grid: 4 scenarios in 12 s on 1 process")
+    assert (mod.normalise("grid: 4 scenarios in 0.8 s on 2 processes")
+            == mod.normalise("grid: 4 scenarios in 12 s on 1 process"))
     # regenerating keeps the page's cuts where the kept lines still are
     assert mod.regenerate(changed[:2] + ["..."] + changed[-1:], out) == out[:2] + ["..."] + out[-1:]
 

@@ -9,11 +9,12 @@ import re
 from decimal import Decimal
 from fractions import Fraction
 
-import pytest
-from hypothesis import assume, given, settings, strategies as st
-
 import multistage_oracle as O
+import pytest
 from conftest import run_main
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
 from phase2design import analyze_two_stage
 
 
@@ -158,7 +159,7 @@ def test_analyze_explicit_confidence_overrides_and_says_so(capsys):
                              "--confidence", "0.95"], capsys)
     assert code == 0
     res = analyze_two_stage((1, 10, 5, 29), 2, 4, p0=0.1, confidence_level=0.95, alpha=0.05)
-    assert f"95% exact CI (two-sided, level as given)" in out and f"{res.ci_lower:.4f} - {res.ci_upper:.4f}" in out
+    assert "95% exact CI (two-sided, level as given)" in out and f"{res.ci_lower:.4f} - {res.ci_upper:.4f}" in out
     assert res.ci_lower < 0.1 < res.lower_bound  # the 95% two-sided interval contains p0; the bound does not
     assert ("The 95% level was given explicitly and overrides the default: the two-sided interval that matches the "
             "one-sided alpha = 0.05 test is the 90% one") in out

@@ -9,7 +9,8 @@ from ._common import check_plot_path, emit, flat, format_option, parse_observed,
 @click.argument("observed")
 @click.option("--threshold", type=float, default=None,
               help="A criterion you set in advance: met if x/n >= threshold (omit: no criterion is judged).")
-@click.option("--p0", type=float, default=None, help="Uninteresting rate: adds the exact one-sided test of H0: p <= p0.")
+@click.option("--p0", type=float, default=None,
+              help="Uninteresting rate: adds the exact one-sided test of H0: p <= p0.")
 @click.option("--p1", type=float, default=None, help="Rate worth pursuing: adds the --design rule's power.")
 @click.option("--design", type=str, default=None, help="Design the trial followed: 'r/n' or 'r1/n1,r/n'.")
 @click.option("--confidence", "confidence", type=float, multiple=True,

@@ -11,6 +11,7 @@ module imports nothing else from the library).
 
 from .blocks import Table
 from .render import fmt
+from .texts import METHOD_NAMES
 
 
 def _num(value, digits):
@@ -125,19 +126,13 @@ def interval_table(ev):
         Without a threshold, the level, method and limits only.
     """
     t = ev.threshold
-    rows = [[f"{100 * ci.confidence_level:.10g}%", _METHOD_NAMES.get(ci.method, ci.method), f"{100 * ci.low:.1f}%",
+    rows = [[f"{100 * ci.confidence_level:.10g}%", METHOD_NAMES.get(ci.method, ci.method), f"{100 * ci.low:.1f}%",
              f"{100 * ci.high:.1f}%"] for ci in ev.intervals]
     if t is None:
         return Table(["level", "method", "low", "high"], rows, ["r", "l", "r", "r"])
     return Table(["level", "method", "low", "high", f"contains {t.threshold:.10g}"],
                  [row + ["yes" if inside else "no"] for row, inside in zip(rows, t.inside_ci)],
                  ["r", "l", "r", "r", "l"])
-
-
-#: Interval methods as a reader names them (the option values stay lower case).
-_METHOD_NAMES = {"clopper-pearson": "Clopper-Pearson", "blaker": "Blaker", "wilson": "Wilson",
-                 "wilson-cc": "Wilson (continuity-corrected)", "jeffreys": "Jeffreys", "agresti-coull": "Agresti-Coull",
-                 "wald": "Wald"}
 
 
 def estimates_table(res, design_word="two-stage"):

@@ -13,6 +13,12 @@ CONVENTION_1 = ("Convention: r/n = declare the drug promising (reject H0) if X >
                 "of n respond (A'Hern 2001 tabulates r + 1).")
 
 
+#: Interval methods as a reader names them (the option values stay lower case).
+METHOD_NAMES = {"clopper-pearson": "Clopper-Pearson", "mid-p": "mid-p", "blaker": "Blaker", "wilson": "Wilson",
+                "wilson-cc": "Wilson (continuity-corrected)", "jeffreys": "Jeffreys", "agresti-coull": "Agresti-Coull",
+                "wald": "Wald"}
+
+
 def design_inputs(p0, p1, alpha, beta):
     """``"p0=0.1, p1=0.3, alpha=0.05, beta=0.2"``: the inputs of a design search, exact to 10 digits."""
     return f"p0={p0:.10g}, p1={p1:.10g}, alpha={alpha:.10g}, beta={beta:.10g}"
@@ -96,7 +102,8 @@ def analysis_verdicts(res):
         return out
     rel = "<=" if res.test_rejects else ">"
     out.append(f"Exact stage-wise test of H0: p <= {res.p0:.10g} at one-sided alpha = {res.alpha:.10g} ({data}): "
-               f"p {equals(float(res.pvalue), 4)} {rel} {res.alpha:.10g}, H0 {'rejected' if res.test_rejects else 'not rejected'}.")
+               f"p {equals(float(res.pvalue), 4)} {rel} {res.alpha:.10g}, "
+               f"H0 {'rejected' if res.test_rejects else 'not rejected'}.")
     if promising != res.test_rejects:
         adjusted = getattr(res, "adjustment", "none") != "none"
         if adjusted:
@@ -124,5 +131,5 @@ def interval_note(res):
             f"whose lower limit is the {100 * (1 - res.alpha):.10g}% one-sided lower bound shown.")
 
 
-__all__ = ["CONVENTION_1", "CONVENTION_2", "analysis_data", "analysis_verdicts", "design_inputs", "interval_note",
-           "ordering_sentence", "simon_notes", "stage_data"]
+__all__ = ["CONVENTION_1", "CONVENTION_2", "METHOD_NAMES", "analysis_data", "analysis_verdicts", "design_inputs",
+           "equals", "interval_note", "ordering_sentence", "simon_notes", "stage_data"]
