@@ -197,7 +197,7 @@ def simon_case(draw):
 
 
 @pytest.mark.slow
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(case=simon_case(), p0=st.sampled_from(["0.05", "0.1", "0.2", "0.3", "0.5", "0.7"]),
        alpha=st.sampled_from(["0.01", "0.025", "0.05", "0.1", "0.2"]))
 def test_interval_excludes_p0_exactly_when_the_test_rejects(case, p0, alpha):
@@ -232,6 +232,10 @@ def test_interval_excludes_p0_exactly_when_the_test_rejects(case, p0, alpha):
     (REPORT + ["--observed-stages", "2,4", "--confidence", "90"], "write 0.9 for 90%"),
     (["evaluate", "3/9", "--confidence", "95"], "write 0.95 for 95%"),
     (["oc", "--design", "1/10,5/29,x", "--p", "0.1"], "design"),
+    (["evaluate", "3", "9"], "did you mean 3/9?"),
+    (["evaluate", "3,9"], "did you mean 3/9?"),
+    (["evaluate", "3/9", "--p0", "10"], "write 0.1 for 10%"),
+    (["analyze", "--design", "1/10,5/29", "--x1", "3"], "--x2"),
 ])
 def test_mistakes_get_one_line(args, message, capsys):
     code, _, err = run_main(args, capsys)
