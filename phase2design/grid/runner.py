@@ -438,7 +438,9 @@ def _md_cell(col, v):
     if isinstance(v, float):
         if col in ("p0", "p1", "alpha", "beta"):
             return f"{v:.10g}"
-        return f"{v:.2f}" if col == "en0" else f"{v:.4f}"
+        from ..present.render import fmt
+
+        return fmt(v, 2 if col == "en0" else 4)
     return str(v).replace("|", "\\|")
 
 

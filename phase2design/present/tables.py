@@ -11,6 +11,7 @@ module imports nothing else from the library).
 
 from .blocks import Table
 from .render import fmt
+from .texts import METHOD_NAMES
 
 
 def _num(value, digits):
@@ -92,14 +93,17 @@ def oc_table(oc):
     Returns
     -------
     Table
-        Two-stage: P(reject H0), PET, EN and the three stage outcomes;
-        single stage: P(reject H0) and EN.
+        Two-stage: P(reject H0), PET (stop after stage 1, not promising), the
+        probability of continuing and failing, and EN: the three outcomes sum
+        to 1.  "Stop stage 1" would repeat PET and "continue, succeed" would
+        repeat P(reject H0) (a Simon design rejects only after stage 2), so
+        neither is a column (both stay in JSON and CSV).  Single stage:
+        P(reject H0) and EN.
     """
     if oc.design == "two-stage":
-        return Table(["p", "P(reject H0)", "PET", "EN", "stop stage 1", "continue, fail", "continue, succeed"],
-                     [[_num(r["p"], 4), _num(r["reject"], 4), _num(r["pet"], 4), _num(r["en"], 2),
-                       _num(r["stop_stage1"], 4), _num(r["continue_fail"], 4), _num(r["continue_success"], 4)]
-                      for r in oc.rows()])
+        return Table(["p", "P(reject H0)", "PET", "continue, fail", "EN"],
+                     [[_num(r["p"], 4), _num(r["reject"], 4), _num(r["pet"], 4), _num(r["continue_fail"], 4),
+                       _num(r["en"], 2)] for r in oc.rows()])
     return Table(["p", "P(reject H0)", "EN"],
                  [[_num(r["p"], 4), _num(r["reject"], 4), _num(r["en"], 2)] for r in oc.rows()])
 
@@ -139,10 +143,15 @@ def interval_table(ev):
     Returns
     -------
     Table
+        Without a threshold, the level, method and limits only.
     """
-    return Table(["level", "method", "low", "high", f"contains {ev.threshold.threshold:.10g}"],
-                 [[f"{100 * ci.confidence_level:.10g}%", ci.method, f"{100 * ci.low:.1f}%", f"{100 * ci.high:.1f}%",
-                   "yes" if inside else "no"] for ci, inside in zip(ev.intervals, ev.threshold.inside_ci)],
+    t = ev.threshold
+    rows = [[f"{100 * ci.confidence_level:.10g}%", METHOD_NAMES.get(ci.method, ci.method), f"{100 * ci.low:.1f}%",
+             f"{100 * ci.high:.1f}%"] for ci in ev.intervals]
+    if t is None:
+        return Table(["level", "method", "low", "high"], rows, ["r", "l", "r", "r"])
+    return Table(["level", "method", "low", "high", f"contains {t.threshold:.10g}"],
+                 [row + ["yes" if inside else "no"] for row, inside in zip(rows, t.inside_ci)],
                  ["r", "l", "r", "r", "l"])
 
 
@@ -160,13 +169,20 @@ def estimates_table(res, design_word="two-stage"):
     Table
     """
     lvl = f"{100 * res.confidence_level:.10g}%"
+    alpha = getattr(res, "alpha", None)
+    source = getattr(res, "level_source", "default")
+    how = {"alpha": f"two-sided; matches the one-sided alpha = {alpha:.10g} test" if alpha is not None else "",
+           "given": "two-sided, level as given"}.get(source, "two-sided")
     rows = [[f"naive x/n (biased after a {design_word} design)", _num(res.naive_estimate, 4)],
             ["UMVUE (Jung & Kim 2004)", _num(res.umvue, 4)],
             ["median-unbiased estimate", _num(res.median_unbiased, 4)],
-            [f"{lvl} exact CI", f"{res.ci_lower:.4f} - {res.ci_upper:.4f}"],
-            [f"{lvl} mid-p CI", f"{res.ci_midp_lower:.4f} - {res.ci_midp_upper:.4f}"]]
+            [f"{lvl} exact CI ({how})", f"{_num(res.ci_lower, 4)} - {_num(res.ci_upper, 4)}"],
+            [f"{lvl} mid-p CI ({how.split(';')[0]})", f"{_num(res.ci_midp_lower, 4)} - {_num(res.ci_midp_upper, 4)}"]]
+    if alpha is not None and getattr(res, "lower_bound", None) is not None:
+        what = "exact" if res.p0 is None else "exact; excludes p0 exactly when the test rejects"
+        rows.append([f"{100 * (1 - alpha):.10g}% one-sided lower bound ({what})", _num(res.lower_bound, 4)])
     if res.pvalue is not None:
-        rows.append([f"one-sided p-value vs p0 = {res.p0:.10g}", _num(res.pvalue, 4)])
+        rows.append([f"one-sided p-value vs p0 = {res.p0:.10g} (stage-wise)", _num(res.pvalue, 4)])
         rows.append(["mid-p value", _num(res.pvalue_midp, 4)])
     return Table(["quantity", "value"], rows, ["l", "r"])
 
