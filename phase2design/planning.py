@@ -300,7 +300,12 @@ class PlannedDesign:
     X > r).  A two-stage design stops after ``n1`` if ``X1 <= r1`` and
     rejects H0 if ``X1 + X2 > r``.  ``en0``, ``pet0``, ``attained_alpha`` and
     ``power`` are exact at p0 and p1; ``assurance``, ``expected_n`` and
-    ``pet`` are exact under the pilot's posterior.
+    ``pet`` are exact under the pilot's posterior.  ``design`` is the
+    :class:`~phase2design.engine.design.Design` itself; for a design with an
+    efficacy stop or more stages (which r1, n1, r, n do not describe in
+    full: they are its first futility bound and size and its last ones)
+    ``label()`` and ``rule()`` come from it.  ``family`` is the registry name of
+    the family that proposed it (several families propose an "optimal" design).
     """
 
     p1: float
@@ -316,13 +321,23 @@ class PlannedDesign:
     assurance: float
     expected_n: float
     pet: float
+    design: Optional[object] = None
+    family: str = ""
+
+    def _general(self):
+        d = self.design
+        return d is not None and not (d.is_single or d.is_simon)
 
     def label(self):
+        if self._general():
+            return self.design.label()
         if self.r1 is None:
             return f"{self.r}/{self.n}"
         return f"{self.r1}/{self.n1}, {self.r}/{self.n}"
 
     def rule(self):
+        if self._general():
+            return self.design.rule()
         if self.r1 is None:
             return (f"treat {self.n} patients; declare the drug promising (reject H0) if more than {self.r} "
                     f"respond, i.e. at least {self.r + 1} of {self.n}")
@@ -331,14 +346,14 @@ class PlannedDesign:
                 f"{self.r} of all {self.n} respond, i.e. at least {self.r + 1}")
 
     def to_dict(self):
-        d = _plain(dict(vars(self)))
+        d = _plain({k: v for k, v in vars(self).items() if k != "design"})
         d["design"] = self.label()
         d["rule"] = self.rule()
         return d
 
 
 _PLAN_COLUMNS = ["p1", "kind", "r1", "n1", "r", "n", "en0", "pet0", "attained_alpha", "power", "assurance",
-                 "expected_n", "pet"]
+                 "expected_n", "pet", "family", "label"]
 
 
 @dataclass(frozen=True)
@@ -416,7 +431,8 @@ class FollowupPlan:
         })
 
     def rows(self):
-        return [{c: getattr(d, c) for c in _PLAN_COLUMNS} for d in self.designs]
+        # label: the design in full (r1, n1, r, n omit an efficacy bound), family: who proposed it
+        return [{c: (d.label() if c == "label" else getattr(d, c)) for c in _PLAN_COLUMNS} for d in self.designs]
 
     def to_frame(self):
         """One row per design (p1, kind, boundaries, exact and predictive characteristics)."""
@@ -609,8 +625,12 @@ def _designs_for(p0, p1, alpha, beta, pa, pb, progress=None):
     for family in families():
         for prop in family.propose(p0, p1, alpha, beta, progress=progress):
             t = prop.result
-            oc = predictive_oc(prop.design, pa, pb)
-            out.append(PlannedDesign(p1=p1, kind=prop.kind, r1=getattr(t, "r1", None), n1=getattr(t, "n1", None),
-                                     r=t.r, n=t.n, en0=t.en0, pet0=t.pet0, attained_alpha=t.attained_alpha,
-                                     power=t.power, assurance=oc.assurance, expected_n=oc.expected_n, pet=oc.pet))
+            d = prop.design
+            oc = predictive_oc(d, pa, pb)
+            # any family's design: r1/n1 are its first look's futility bound and size, r/n its last stage
+            r1, n1 = (None, None) if d.is_single else (d.futility[0], d.n[0])
+            out.append(PlannedDesign(p1=p1, kind=prop.kind, r1=r1, n1=n1, r=d.r, n=d.n_max, en0=t.en0,
+                                     pet0=t.pet0, attained_alpha=t.attained_alpha, power=t.power,
+                                     assurance=oc.assurance, expected_n=oc.expected_n, pet=oc.pet, design=d,
+                                     family=prop.family))
     return out

@@ -100,6 +100,7 @@ class Family:
 BUILTIN = {
     "single": "phase2design.families.single:SingleStageFamily",
     "simon": "phase2design.families.simon:SimonFamily",
+    "efficacy": "phase2design.families.efficacy:EfficacyFamily",
 }
 
 _loaded = {}

@@ -19,6 +19,11 @@ def _num(value, digits):
 
 
 def _stage1(d):
+    """The looks before the last stage: ``r1/n1``, ``r1:e1/n1`` (efficacy bound) or more looks; "-" for none."""
+    design = getattr(d, "design", None)
+    if design is not None and not isinstance(design, str) and hasattr(design, "label"):
+        parts = design.label().split(", ")
+        return "-" if len(parts) == 1 else ", ".join(parts[:-1])
     return "-" if d.r1 is None else f"{d.r1}/{d.n1}"
 
 
@@ -196,11 +201,12 @@ def plan_rates_table(plan):
 
 def plan_designs_table(plan):
     """The follow-up designs for each p1, exact at p0 and p1 and averaged over the pilot's posterior."""
-    rows = [[f"{d.p1:.10g}", d.kind, _stage1(d), f"{d.r}/{d.n}", fmt(d.en0, 2), fmt(d.pet0, 3),
+    rows = [[f"{d.p1:.10g}", d.family, d.kind, _stage1(d), f"{d.r}/{d.n}", fmt(d.en0, 2), fmt(d.pet0, 3),
              fmt(d.attained_alpha, 4), fmt(d.power, 4), fmt(d.assurance, 4), fmt(d.expected_n, 2), fmt(d.pet, 3)]
             for d in plan.designs]
-    return Table(["p1", "design", "r1/n1", "r/n", "EN0", "PET0", "alpha", "power", "assurance", "E[N]", "P(stop)"],
-                 rows, ["r", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r"])
+    # the stage-1 column holds r1/n1, or r1:e1/n1 for a design that also stops for efficacy after stage 1
+    return Table(["p1", "family", "design", "stage 1", "r/n", "EN0", "PET0", "alpha", "power", "assurance", "E[N]",
+                  "P(stop)"], rows, ["r", "l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r"])
 
 
 _GRID_FIELDS = ("p0", "p1", "alpha", "beta", "family", "kind", "r1", "n1", "r", "n", "en0", "pet0",
