@@ -1,0 +1,299 @@
+"""Two-stage designs with a stage-1 efficacy stop (Mander & Thompson 2010): published designs, a brute-force
+oracle in exact arithmetic, properties against Simon's designs, and the family plug-in."""
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import efficacy_oracle as EO
+import multistage_oracle as MO
+from phase2design import Design, NoFeasibleDesignError, efficacy_design, simon_design
+from phase2design.engine.exact import exact_oc
+from phase2design.families.base import family_names, get_family
+from phase2design.results import MultiStageDesign, MultiStageResult
+
+# Published values, copied from /work/shared/reference/multistage_published.csv.  Source of the first rows:
+# openpharma/mtdesign tests/testthat/test-obtainDesign.R, 'Mander & Thompson Section 4' (3rd expected block),
+# p0=0.2 p1=0.4 alpha=0.1 beta=0.1 mander=TRUE.  mtdesign stops for futility if X1 <= rFutility, for
+# efficacy if X1 > rSuccess and rejects at the end if X > rTotal: r1 = rFutility, e1 = rSuccess, r = rTotal.
+#   criterion, n, n1, rTotal, rFutility, rSuccess, Type1, Type2, PETNull, PETAlt, EN0, EN1
+MT_SECTION4 = [
+    ("optimal", 41, 16, 11, 3, 6, 0.0959982365130688, 0.0984812292666625, 0.62479165702144, 0.537972628160512,
+     25.380208574464, 27.5506842959872),
+    # mtdesign reports the identical design as minimaxAlt too
+    ("minimax", 35, 27, 10, 5, 8, 0.0994811689904694, 0.0970384917936091, 0.612310129358628, 0.83154847959435,
+     30.101518965131, 28.3476121632452),
+    ("optimal-h1", 38, 15, 11, 1, 5, 0.0998619264781272, 0.0951223618482245, 0.228177197039616, 0.601956484415488,
+     32.7519244680888, 24.1550008584438),
+]
+# openpharma/mtdesign README.md (manderDesign table), output rounded as printed; p0=0.05 p1=0.25 alpha=0.05
+# beta=0.2.  optimalNull and optimalAlt are the same row, as are minimaxNull and minimaxAlt.
+#   kinds, n, n1, rTotal, rFutility, rSuccess, Type1, Type2, PETNull, PETAlt, EN0 (EN1 printed as NA)
+MT_README = [
+    (("optimal", "optimal-h1"), 17, 9, 2, 0, 2, "0.047", "0.19", "0.64", "0.47", "11.9"),
+    (("minimax", "minimax-h1"), 16, 12, 2, 0, 2, "0.043", "0.20", "0.56", "0.64", "13.8"),
+]
+# Simon comparators printed by the same mtdesign tests (mander=FALSE), Simon convention r1/n1, r/n.
+#   p0, p1, alpha, beta, kind, r1, n1, r, n, Type1, Type2, PET0, PET1, EN0, EN1
+SIMON_COMPARATORS = [
+    # 'Section 4' (2nd block)
+    (0.2, 0.4, 0.1, 0.1, "optimal", 3, 17, 10, 37, 0.0947843743314956, 0.0967257134075589, 0.548876204585779,
+     0.0464229308104704, 26.0224759082844, 36.0715413837906),
+    (0.2, 0.4, 0.1, 0.1, "minimax", 3, 19, 10, 36, 0.0860944606833201, 0.0976469860520819, 0.455088742345789,
+     0.0229593208708399, 28.2634913801216, 35.6096915451957),
+    # 'Mander & Thompson Section 3.2' (1st block); its PET and EN values are printed to 10 digits
+    (0.1, 0.3, 0.05, 0.15, "optimal", 1, 11, 6, 35, 0.0422347997307906, 0.148976337280657, 0.6973568802,
+     0.1129900996, 18.2634348752, 32.2882376096),
+    (0.1, 0.3, 0.05, 0.15, "minimax", 2, 18, 5, 27, 0.0444178417084868, 0.149452890006293, 0.733795994785329,
+     0.0599522067475602, 20.395836046932, 26.460430139272),
+]
+
+
+def label(n, n1, r, r1, e1):
+    return Design((n1, n), (r1, r), (None if e1 >= n1 else e1, None)).label()
+
+
+@pytest.fixture(scope="module")
+def mt4():
+    return efficacy_design(0.2, 0.4, 0.1, 0.1)
+
+
+def by_kind(res):
+    return {d.kind: d for d in res.designs()}
+
+
+@pytest.mark.parametrize("row", MT_SECTION4, ids=[r[0] for r in MT_SECTION4])
+def test_mander_thompson_section4_designs_and_oc(mt4, row):
+    kind, n, n1, r, r1, e1, t1, t2, pet0, pet1, en0, en1 = row
+    d = by_kind(mt4)[kind]
+    assert d.label() == label(n, n1, r, r1, e1)
+    for got, want in ((d.attained_alpha, t1), (1 - d.power, t2), (d.pet0, pet0), (d.pet1, pet1), (d.en0, en0),
+                      (d.en1, en1)):
+        assert got == pytest.approx(want, rel=1e-12, abs=1e-13)
+    # and exactly: the float OC are the rational ones rounded
+    ex0, ex1 = exact_oc(d.design, "0.2"), exact_oc(d.design, "0.4")
+    assert d.attained_alpha == pytest.approx(float(ex0["reject"]), rel=1e-13)
+    assert d.en1 == pytest.approx(float(ex1["en"]), rel=1e-13)
+    assert ex0["reject"] <= Fraction(1, 10) and ex1["reject"] >= Fraction(9, 10)
+
+
+def test_section4_minimax_under_h1_is_the_minimax_design(mt4):
+    k = by_kind(mt4)
+    assert k["minimax-h1"].design == k["minimax"].design == Design.parse("5:8/27,10/35")
+    assert [d.kind for d in mt4.designs()] == ["optimal", "minimax", "optimal-h1", "minimax-h1"]
+    assert isinstance(mt4, MultiStageResult) and all(isinstance(d, MultiStageDesign) for d in mt4.designs())
+    assert all(d.family == "efficacy" and d.alpha == 0.1 and d.beta == 0.1 for d in mt4.designs())
+    assert mt4.stop_reason.startswith("bound:") and mt4.near_ties == ()
+
+
+def test_section4_beats_the_simon_comparators(mt4):
+    simon = simon_design(0.2, 0.4, 0.1, 0.1)
+    assert mt4.optimal.en0 < simon.optimal.en0
+    assert mt4.others[0].en1 < min(d.en1 for d in simon.best_by_n)
+
+
+@pytest.mark.parametrize("row", MT_README, ids=["optimal", "minimax"])
+def test_mtdesign_readme_designs_rounded(row):
+    kinds, n, n1, r, r1, e1, t1, t2, pet0, pet1, en0 = row
+    res = efficacy_design(0.05, 0.25, 0.05, 0.2)
+    k = by_kind(res)
+    for kind in kinds:
+        d = k[kind]
+        assert d.label() == label(n, n1, r, r1, e1)
+        for got, want in ((d.attained_alpha, t1), (1 - d.power, t2), (d.pet0, pet0), (d.pet1, pet1), (d.en0, en0)):
+            digits = len(want.split(".")[1])
+            assert abs(got - float(want)) <= 0.5 * 10 ** -digits
+
+
+@pytest.mark.parametrize("row", SIMON_COMPARATORS, ids=lambda r: f"{r[0]}-{r[1]}-{r[4]}")
+def test_simon_comparators(row):
+    p0, p1, alpha, beta, kind, r1, n1, r, n, t1, t2, pet0, pet1, en0, en1 = row
+    res = simon_design(p0, p1, alpha, beta)
+    d = res.optimal if kind == "optimal" else res.minimax
+    assert (d.r1, d.n1, d.r, d.n) == (r1, n1, r, n)
+    for got, want in ((d.attained_alpha, t1), (1 - d.power, t2), (d.pet0, pet0), (d.pet1, pet1), (d.en0, en0),
+                      (d.en1, en1)):
+        assert got == pytest.approx(want, rel=1e-9)
+    eff = efficacy_design(p0, p1, alpha, beta)
+    # the family contains Simon's designs, so it is never worse
+    assert eff.optimal.en0 <= d.en0 or kind == "minimax"
+    assert eff.minimax.n <= res.minimax.n
+
+
+# ---------------------------------------------------------------------------
+# Brute-force oracle (tests/efficacy_oracle.py: every design, integers and Fractions)
+# ---------------------------------------------------------------------------
+
+ORACLE_SETS = [
+    (0.2, 0.5, 0.1, 0.1, 25),
+    (0.1, 0.4, 0.1, 0.2, 20),
+    (0.05, 0.3, 0.05, 0.2, 20),
+    (0.3, 0.6, 0.05, 0.2, 20),
+    (0.5, 0.8, 0.1, 0.1, 20),
+    (0.25, 0.5, 0.1, 0.2, 20),
+    (0.2, 0.6, 0.05, 0.1, 18),
+    (0.4, 0.7, 0.1, 0.15, 20),
+    (0.1, 0.5, 0.05, 0.05, 18),
+    (0.6, 0.9, 0.1, 0.1, 20),
+    # round rates: exact ties between designs and attained alpha equal to alpha are possible
+    (0.5, 0.9, 0.03125, 0.0625, 20),
+    (0.25, 0.75, 0.125, 0.25, 12),
+    (0.5, 0.75, 0.125, 0.25, 20),
+]
+
+
+def _check_against_oracle(p0, p1, alpha, beta, nmax):
+    found = EO.enumerate_feasible(p0, p1, alpha, beta, nmax)
+    if not found:
+        with pytest.raises(NoFeasibleDesignError):
+            efficacy_design(p0, p1, alpha, beta, nmax=nmax)
+        return
+    res = efficacy_design(p0, p1, alpha, beta, nmax=nmax)
+    k = by_kind(res)
+    want = {"optimal": EO.optimal(found, 0), "minimax": EO.minimax(found, 0),
+            "optimal-h1": EO.optimal(found, 1), "minimax-h1": EO.minimax(found, 1)}
+    for kind, f in want.items():
+        d = k[kind]
+        assert d.label() == f.label, (kind, d.label(), f.label)
+        assert d.en0 == pytest.approx(float(f.en0), rel=1e-12) and d.en1 == pytest.approx(float(f.en1), rel=1e-12)
+        assert d.attained_alpha == pytest.approx(float(f.alpha), rel=1e-12, abs=1e-15)
+        assert d.power == pytest.approx(float(f.power), rel=1e-12)
+    # the minimum-EN0 design at each n, where it improves on every smaller n
+    per_n = EO.best_by_n(found, 0)
+    improving, lo = [], None
+    for n, f in per_n.items():
+        if lo is None or f.en0 < lo:
+            improving.append(f.label)
+            lo = f.en0
+    assert [d.label() for d in res.best_by_n] == improving
+    return res
+
+
+def test_oracle_small():
+    _check_against_oracle(0.2, 0.5, 0.1, 0.1, 14)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ORACLE_SETS, ids=lambda c: "-".join(map(str, c)))
+def test_search_equals_brute_force_enumeration(case):
+    _check_against_oracle(*case)
+
+
+def test_exact_re_decision_on_round_rates():
+    # p0 = 1/2, alpha = 1/32: at n = 18 a comparison lies within rounding of a tie and is decided exactly
+    res = _check_against_oracle(0.5, 0.9, 0.03125, 0.0625, 18)
+    assert 18 in res.near_ties and "exact rational arithmetic" in res.tie_note()
+
+
+def test_designs_with_oracle_path_walk_agree():
+    """The OC of the published optimal design from the path-walking oracle of any multi-stage design."""
+    d = Design.parse("3:6/16,11/41")
+    o = MO.oc((d.n, d.futility, d.efficacy), MO.probabilities((d.n, d.futility, d.efficacy), Fraction(1, 5)))
+    assert o["reject"] == exact_oc(d, "0.2")["reject"]
+    assert float(o["en"]) == pytest.approx(25.380208574464, rel=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# Properties: never worse than Simon's designs
+# ---------------------------------------------------------------------------
+
+RATES = st.sampled_from([0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5])
+DELTA = st.sampled_from([0.25, 0.3, 0.35, 0.4])
+ERRORS = st.sampled_from([(0.05, 0.2), (0.1, 0.1), (0.1, 0.2), (0.15, 0.15)])
+
+
+@pytest.mark.slow
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(p0=RATES, delta=DELTA, errors=ERRORS)
+def test_efficacy_stop_never_raises_en1_over_simon(p0, delta, errors):
+    """Optimal-h1 EN1 <= the smallest EN1 of any Simon design, both with n <= 16 (Simon's by the oracle)."""
+    p1 = round(p0 + delta, 10)
+    alpha, beta = errors
+    nmax = 16
+    simon = EO.enumerate_feasible(p0, p1, alpha, beta, nmax, efficacy=False)
+    try:
+        res = efficacy_design(p0, p1, alpha, beta, nmax=nmax)
+    except NoFeasibleDesignError:
+        assert not simon
+        return
+    if simon:
+        best = EO.optimal(simon, 1)
+        ours = res.others[0]
+        assert ours.en1 <= float(best.en1) * (1 + 1e-12)
+        assert Fraction(exact_oc(ours.design, str(p1))["en"]) <= best.en1
+
+
+@pytest.mark.slow
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(p0=RATES, delta=DELTA, errors=ERRORS)
+def test_efficacy_optimal_en0_never_above_simon(p0, delta, errors):
+    p1 = round(p0 + delta, 10)
+    alpha, beta = errors
+    res, simon = efficacy_design(p0, p1, alpha, beta), simon_design(p0, p1, alpha, beta)
+    assert res.optimal.en0 <= simon.optimal.en0 * (1 + 1e-12)
+    assert res.minimax.n <= simon.minimax.n
+    for d in res.designs() + res.admissible:
+        ex0, ex1 = exact_oc(d.design, str(p0)), exact_oc(d.design, str(p1))
+        assert ex0["reject"] <= Fraction(str(alpha)) and ex1["reject"] >= 1 - Fraction(str(beta))
+
+
+# ---------------------------------------------------------------------------
+# Search limits, errors, the family
+# ---------------------------------------------------------------------------
+
+def test_nmax_and_no_feasible_design_message():
+    with pytest.raises(NoFeasibleDesignError, match=r"smallest n with a feasible design is 35: use nmax >= 35"):
+        efficacy_design(0.2, 0.4, 0.1, 0.1, nmax=34)
+    res = efficacy_design(0.2, 0.4, 0.1, 0.1, nmax=38)
+    assert res.stop_reason == "nmax=38 reached" and res.n_searched == 38 and res.nmax == 38
+    assert res.minimax.label() == "5:8/27, 10/35" and res.others[0].label() == "1:5/15, 11/38"
+    assert res.optimal.n <= 38
+
+
+def test_progress_and_admissible(mt4):
+    seen = []
+    res = efficacy_design(0.2, 0.4, 0.1, 0.1, progress=seen.append)
+    assert seen == list(range(seen[0], res.n_searched + 1)) and seen[-1] == res.n_searched
+    adm = res.admissible
+    assert adm[0].kind == "minimax" and adm[-1].kind == "optimal"
+    assert adm[0].q_high == 1.0 and adm[-1].q_low == 0.0
+    assert all(a.q_low == b.q_high for a, b in zip(adm, adm[1:]))
+    assert [d.n for d in adm] == sorted(d.n for d in adm)
+
+
+@pytest.mark.parametrize("args, match", [
+    ((0.4, 0.2, 0.1, 0.1), "p1"),
+    ((0.2, 0.4, 0.6, 0.1), "alpha"),
+    ((0.2, 0.4, 0.1, 0.1, 1), "nmax"),
+])
+def test_bad_input_is_a_one_line_value_error(args, match):
+    kwargs = {"nmax": args[4]} if len(args) > 4 else {}
+    with pytest.raises(ValueError, match=match) as info:
+        efficacy_design(*args[:4], **kwargs)
+    assert "\n" not in str(info.value)
+
+
+def test_family_registered_after_simon(mt4):
+    names = family_names()
+    assert names.index("efficacy") == names.index("simon") + 1
+    fam = get_family("efficacy")
+    assert fam.title == "Two-stage with a stage-1 efficacy stop (Mander & Thompson 2010)"
+    assert fam.kinds == ("optimal", "minimax", "optimal-h1", "minimax-h1")
+    props = fam.proposals(mt4)
+    assert [p.kind for p in props] == list(fam.kinds) and all(p.family == "efficacy" for p in props)
+    assert props[0].design == Design.parse("3:6/16,11/41")
+    extra = fam.proposals(mt4, admissible=True)[len(props):]
+    assert extra and all(p.kind == "admissible" for p in extra)
+    blocks = fam.report_blocks(mt4, 0.2, 0.4, 0.1, 0.1)
+    assert blocks
+
+
+def test_result_to_dict_and_rules(mt4):
+    d = mt4.to_dict()
+    assert d["family"] == "efficacy" and d["optimal"]["label"] == "3:6/16, 11/41"
+    assert [o["kind"] for o in d["others"]] == ["optimal-h1", "minimax-h1"]
+    assert any("rSuccess = e1" in note for note in d["notes"])
+    assert "more than 6 have responded, i.e. at least 7" in mt4.optimal.rule()
+    assert Design.parse(d["optimal"]) == mt4.optimal.design
