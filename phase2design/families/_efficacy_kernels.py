@@ -92,16 +92,17 @@ def _en_lower_bound(n, en_star, c):
 
 
 @kernel
-def _prefix_table(n, n1, pmf, sf, out):
-    """out[r, k + 1] = sum_{x <= k} b(x; n1, p) P(X2 > r - x; n - n1, p) for r = 0..n-1, k = 0..n1,
-    compensated (out[r, 0] = 0), with the total of its positive terms in out[r, n1 + 1]."""
+def _prefix_table(n, n1, rlo, rhi, pmf, sf, out):
+    """out[r - rlo, k + 1] = sum_{x <= k} b(x; n1, p) P(X2 > r - x; n - n1, p) for r = rlo..rhi, k = 0..n1,
+    compensated (out[., 0] = 0), so the total of its positive terms is out[r - rlo, n1 + 1]."""
     n2 = n - n1
     o1 = _tri_offset(n1)
     o2 = _tri_offset(n2)
-    for r in range(n):
+    for r in range(rlo, rhi + 1):
         s = 0.0
         c = 0.0
-        out[r, 0] = 0.0
+        i = r - rlo
+        out[i, 0] = 0.0
         for x in range(n1 + 1):
             k = r - x
             if k < 0:
@@ -111,10 +112,40 @@ def _prefix_table(n, n1, pmf, sf, out):
             else:
                 v = 0.0
             s, c = _neumaier(s, c, v)
-            out[r, x + 1] = s + c
+            out[i, x + 1] = s + c
 
 
-@kernel(cost=lambda n, *rest: 0.6 * n * n * n + 20.0)
+@kernel
+def _reject_direct(n, n1, r1, e, r, pmf, sf):
+    """P(promising) of r1:e/n1, r/n summed term by term (e = n1: no efficacy stop)."""
+    n2 = n - n1
+    o1 = _tri_offset(n1)
+    o2 = _tri_offset(n2)
+    s = sf[o1 + e]
+    for x in range(r1 + 1, e + 1):
+        k = r - x
+        if k < 0:
+            s += pmf[o1 + x]
+        elif k < n2:
+            s += pmf[o1 + x] * sf[o2 + k]
+    return s
+
+
+@kernel
+def _smallest_r(n, n1, r1, e, lim, pmf, sf):
+    """Smallest r in [r1, n - 1] with P(promising) <= lim by bisection (n - 1 when none): P falls as r rises."""
+    lo = r1
+    hi = n - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _reject_direct(n, n1, r1, e, mid, pmf, sf) <= lim:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+@kernel(cost=lambda n, *rest: 0.3 * n * n * n + 20.0)
 def _candidates_at_n(n, alpha, beta, tol, pmf0, sf0, pmf1, sf1, r1max, e1lo):
     """For every (n1, r1) with total n, the designs that exact arithmetic might make its best one.
 
@@ -123,7 +154,11 @@ def _candidates_at_n(n, alpha, beta, tol, pmf0, sf0, pmf1, sf1, r1max, e1lo):
     alpha (it has the most power; EN does not depend on r).  Raising e1 moves x1 = e1 + 1 from the
     efficacy stop, where it counts b(x1) towards P(promising), to the continuation, where it counts
     b(x1) P(X2 > r - x1) <= b(x1): at fixed r alpha and power fall as e1 rises, so the smallest r
-    meeting alpha never rises with e1 and r moves one way (two pointers).
+    meeting alpha never rises with e1 and r moves one way (two pointers).  Raising r1 removes
+    continuation terms, so alpha also falls with r1: every r the scan of one n1 visits lies between the
+    smallest r meeting alpha of (the smallest r1 searched, its smallest e1) and that of (the largest r1,
+    e1 = n1), and the prefix tables are built for that window only (with two cut-offs of margin; should
+    rounding ever take the pointer out of it, the n1 is scanned again with the full range).
 
     Every comparison is widened by a relative ``tol`` plus the absolute rounding allowance of its sum:
     r is the smallest cut-off with attained alpha a within the widened alpha, a candidate is kept when
@@ -132,61 +167,129 @@ def _candidates_at_n(n, alpha, beta, tol, pmf0, sf0, pmf1, sf1, r1max, e1lo):
     and the design is exactly feasible).  For each (n1, r1), e1 rises until the first certain
     candidate; every candidate before it is one exact arithmetic might accept first.
 
+    Branches are cut against the best certain candidates so far at this n, ``cut0 = EN0 (1 + tol)`` and
+    ``cut1 = EN1 (1 + tol)`` (so exact ties survive): a branch goes only when it can beat neither.  A
+    design with first stage n1 has EN > n1; one with (n1, r1) has EN_p >= n1 + n2 P_p(r1 < X1 <= e)
+    with e = max(r1 + 1, e1lo[n1]), and at p1 also >= n1 + n2 (1 - beta - P1(X1 > e)).
+
     Returns rows (n1, r1, e1, r, en0, en1, a, b, certain), e1 = n1 meaning no efficacy stop.
     """
     cap = 256
     out = np.empty((cap, 9))
     k = 0
     target = 1.0 - beta
-    t0 = np.empty((n, n + 2))
-    t1 = np.empty((n, n + 2))
+    a_lim = alpha * (1.0 + tol)
+    t0 = np.empty((n + 1, n + 2))
+    t1 = np.empty((n + 1, n + 2))
+    cut0 = np.inf
+    cut1 = np.inf
     for n1 in range(1, n):
+        if n1 >= cut0 and n1 >= cut1:
+            break
         top = min(r1max[n1], n1 - 1)
         if top < 0:
             continue
         n2 = n - n1
         o1 = _tri_offset(n1)
-        _prefix_table(n, n1, pmf0, sf0, t0)
-        _prefix_table(n, n1, pmf1, sf1, t1)
-        e_start = e1lo[n1]
+        # the r1 that can still beat an incumbent
+        r1_first = -1
+        r1_last = -1
         for r1 in range(top + 1):
-            r = n - 1
-            e = max(r1 + 1, e_start)
-            while e <= n1:
-                tail0 = sf0[o1 + e]
-                # a(r) falls as r rises: move r down while the next smaller cut-off still meets alpha
-                while r > r1:
-                    a2 = tail0 + (t0[r - 1, e + 1] - t0[r - 1, r1 + 1])
-                    if a2 > alpha * (1.0 + tol) + _ABS * (t0[r - 1, n1 + 1] + tail0):
-                        break
-                    r -= 1
-                a = tail0 + (t0[r, e + 1] - t0[r, r1 + 1])
-                slack_a = alpha * tol + _ABS * (t0[r, n1 + 1] + tail0)
-                if a > alpha + slack_a:
-                    # even r = n - 1 misses alpha: a larger e1 lowers it
-                    e += 1
+            e = max(r1 + 1, e1lo[n1])
+            lb0 = n1 + (sf0[o1 + r1] - sf0[o1 + e]) * n2
+            c1 = sf1[o1 + r1] - sf1[o1 + e]
+            if target - sf1[o1 + e] > c1:
+                c1 = target - sf1[o1 + e]
+            lb1 = n1 + c1 * n2
+            if lb0 <= cut0 or lb1 <= cut1:
+                if r1_first < 0:
+                    r1_first = r1
+                r1_last = r1
+        if r1_first < 0:
+            continue
+        r_hi = min(_smallest_r(n, n1, r1_first, max(r1_first + 1, e1lo[n1]), a_lim, pmf0, sf0) + 2, n - 1)
+        r_lo = max(_smallest_r(n, n1, r1_last, n1, a_lim, pmf0, sf0) - 2, 0)
+        full = False
+        cut0_in = cut0
+        cut1_in = cut1
+        while True:
+            if full:
+                r_lo = 0
+                r_hi = n - 1
+            _prefix_table(n, n1, r_lo, r_hi, pmf0, sf0, t0)
+            _prefix_table(n, n1, r_lo, r_hi, pmf1, sf1, t1)
+            k_start = k
+            escaped = False
+            for r1 in range(r1_first, r1_last + 1):
+                e = max(r1 + 1, e1lo[n1])
+                lb0 = n1 + (sf0[o1 + r1] - sf0[o1 + e]) * n2
+                c1 = sf1[o1 + r1] - sf1[o1 + e]
+                if target - sf1[o1 + e] > c1:
+                    c1 = target - sf1[o1 + e]
+                if lb0 > cut0 and n1 + c1 * n2 > cut1:
                     continue
-                tail1 = sf1[o1 + e]
-                b = tail1 + (t1[r, e + 1] - t1[r, r1 + 1])
-                slack_b = target * tol + _ABS * (t1[r, n1 + 1] + tail1)
-                if b >= target - slack_b:
-                    if k == cap:
-                        cap *= 2
-                        bigger = np.empty((cap, 9))
-                        bigger[:k] = out[:k]
-                        out = bigger
-                    certain = a <= alpha - slack_a and b >= target + slack_b
-                    out[k, 0] = n1
-                    out[k, 1] = r1
-                    out[k, 2] = e
-                    out[k, 3] = r
-                    out[k, 4] = n1 + (sf0[o1 + r1] - sf0[o1 + e]) * n2
-                    out[k, 5] = n1 + (sf1[o1 + r1] - sf1[o1 + e]) * n2
-                    out[k, 6] = a
-                    out[k, 7] = b
-                    out[k, 8] = 1.0 if certain else 0.0
-                    k += 1
-                    if certain:
+                r = r_hi
+                while e <= n1:
+                    en0 = n1 + (sf0[o1 + r1] - sf0[o1 + e]) * n2
+                    en1 = n1 + (sf1[o1 + r1] - sf1[o1 + e]) * n2
+                    if en0 > cut0 and en1 > cut1:
                         break
-                e += 1
+                    tail0 = sf0[o1 + e]
+                    # a(r) falls as r rises: move r down while the next smaller cut-off still meets alpha
+                    while r > r1 and r - 1 >= r_lo:
+                        i = r - 1 - r_lo
+                        a2 = tail0 + (t0[i, e + 1] - t0[i, r1 + 1])
+                        if a2 > a_lim + _ABS * (t0[i, n1 + 1] + tail0):
+                            break
+                        r -= 1
+                    if r > r1 and r - 1 < r_lo:
+                        escaped = True
+                        break
+                    i = r - r_lo
+                    a = tail0 + (t0[i, e + 1] - t0[i, r1 + 1])
+                    slack_a = alpha * tol + _ABS * (t0[i, n1 + 1] + tail0)
+                    if a > alpha + slack_a:
+                        if r < n - 1:
+                            escaped = True
+                            break
+                        # even r = n - 1 misses alpha: a larger e1 lowers it
+                        e += 1
+                        continue
+                    tail1 = sf1[o1 + e]
+                    b = tail1 + (t1[i, e + 1] - t1[i, r1 + 1])
+                    slack_b = target * tol + _ABS * (t1[i, n1 + 1] + tail1)
+                    if b >= target - slack_b:
+                        certain = a <= alpha - slack_a and b >= target + slack_b
+                        if en0 <= cut0 or en1 <= cut1:
+                            if k == cap:
+                                cap *= 2
+                                bigger = np.empty((cap, 9))
+                                bigger[:k] = out[:k]
+                                out = bigger
+                            out[k, 0] = n1
+                            out[k, 1] = r1
+                            out[k, 2] = e
+                            out[k, 3] = r
+                            out[k, 4] = en0
+                            out[k, 5] = en1
+                            out[k, 6] = a
+                            out[k, 7] = b
+                            out[k, 8] = 1.0 if certain else 0.0
+                            k += 1
+                        if certain:
+                            if en0 * (1.0 + tol) < cut0:
+                                cut0 = en0 * (1.0 + tol)
+                            if en1 * (1.0 + tol) < cut1:
+                                cut1 = en1 * (1.0 + tol)
+                            break
+                    e += 1
+                if escaped:
+                    break
+            if not escaped or full:
+                break
+            # rounding took the pointer out of the window: drop this n1's rows and scan it in full
+            k = k_start
+            cut0 = cut0_in
+            cut1 = cut1_in
+            full = True
     return out[:k]
