@@ -355,3 +355,30 @@ class EfficacyFamily(Family):
     def cost(self, p0, p1, alpha, beta):
         n = super().cost(p0, p1, alpha, beta)
         return n ** 3
+
+    def report_blocks(self, result, p0, p1, alpha, beta):
+        """The four named designs and the admissible ones, with EN and stopping at p0 and p1, and the rules."""
+        from ..present import texts
+        from ..present.blocks import Items, Paragraph, Table
+        from ..present.render import fmt
+
+        if result is None:
+            return super().report_blocks(result, p0, p1, alpha, beta)
+        named = list(result.designs())
+        seen = {d.design for d in named}
+        rows = []
+        for d in named + [a for a in result.admissible if a.design not in seen]:
+            rows.append([d.kind, d.label(), fmt(d.en0, 2), fmt(d.pet0, 3), fmt(d.en1, 2), fmt(d.pet1, 3),
+                         fmt(d.attained_alpha, 4), fmt(d.power, 4), d.q_range_text()])
+        notes = [f"{d.kind}: {d.label()}: {d.rule()}." for d in named]
+        notes.append("EN and PET (stop after stage 1, for futility or efficacy) at p0 and p1; alpha and power are "
+                     "exact attained values; q range as for Simon's admissible designs (q n + (1 - q) EN0).")
+        notes.append(f"{TIE_RULE}.")
+        notes.append(f"Searched n up to {result.n_searched}; stopped by {result.stop_reason}.")
+        if result.tie_note():
+            notes.append(result.tie_note())
+        return [Paragraph(f"{self.title} designs for {texts.design_inputs(p0, p1, alpha, beta)}: {self.method}. "
+                          f"Convention: {CONVENTION}."),
+                Table(["kind", "design", "EN0", "PET0", "EN1", "PET1", "alpha", "power", "q range"], rows,
+                      ["l", "l", "r", "r", "r", "r", "r", "r", "l"]),
+                Items(notes)]

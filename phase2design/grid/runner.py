@@ -82,16 +82,18 @@ FAMILIES = family_names()
 BACKENDS = ("serial", "processes", "dask")
 OUTPUT_FORMATS = ("csv", "json", "markdown", "parquet")
 COLUMNS = ("p0", "p1", "alpha", "beta", "family", "kind", "r1", "n1", "r", "n", "en0", "pet0", "attained_alpha",
-           "power", "q_low", "q_high", "note")
+           "power", "q_low", "q_high", "label", "note")
 #: The (alpha, beta) pairs of Simon's (1989) Tables 1 and 2, in his order.
 SIMON_TABLE_ERRORS = ((0.10, 0.10), (0.05, 0.20), (0.05, 0.10))
 CONVENTION = ("single-stage r/n: reject H0 if X > r; two-stage r1/n1, r/n (Simon 1989): stop after n1 if "
-              "X1 <= r1, reject H0 if X1 + X2 > r; en0 = expected n and pet0 = P(stop early) at p0; "
-              "attained_alpha and power exact")
-_JOURNAL_FORMAT = 1
+              "X1 <= r1, reject H0 if X1 + X2 > r; r1:e1/n1, r/n also stops after n1 (promising) if X1 > e1; "
+              "label = the design in full, r1/n1 = its first look's futility bound and size, r/n its last stage; "
+              "en0 = expected n and pet0 = P(stop early) at p0; attained_alpha and power exact")
+_JOURNAL_FORMAT = 2  # 2: rows end with the design's label
 _EXTENSIONS = {".csv": "csv", ".json": "json", ".md": "markdown", ".markdown": "markdown", ".parquet": "parquet",
                ".pq": "parquet"}
-_KIND_ORDER = {"single-stage": 0, "optimal": 1, "minimax": 2, "admissible": 3, "none": 4}
+_KIND_ORDER = {"single-stage": 0, "optimal": 1, "minimax": 2, "optimal-h1": 3, "minimax-h1": 4, "admissible": 5,
+               "none": 6}
 #: Most scenarios a grid may have (counted before any is built).
 MAX_SCENARIOS = 1_000_000
 #: How long a Dask run waits for its scheduler before giving up (tests shorten it).
@@ -248,9 +250,18 @@ def grid_scenarios(p0, delta, alpha=None, beta=None, family=FAMILIES, *, errors=
 # ---------------------------------------------------------------------------
 
 def _row(s, kind, r1=None, n1=None, r=None, n=None, en0=None, pet0=None, attained_alpha=None, power=None,
-         q_low=None, q_high=None, note=""):
+         q_low=None, q_high=None, note="", label=None):
     return [s.p0, s.p1, s.alpha, s.beta, s.family, kind, r1, n1, r, n, en0, pet0, attained_alpha, power, q_low,
-            q_high, note]
+            q_high, label, note]
+
+
+def _design_row(s, p):
+    """A proposal's row: any family's design, r1/n1 from its first look (None for a single stage), r/n its last
+    stage, label the design in full (r1:e1/n1 for an efficacy bound)."""
+    d, t = p.design, p.result
+    r1, n1 = (None, None) if d.is_single else (d.futility[0], d.n[0])
+    return _row(s, p.kind, r1=r1, n1=n1, r=d.r, n=d.n_max, en0=t.en0, pet0=t.pet0, attained_alpha=t.attained_alpha,
+                power=t.power, q_low=t.q_low, q_high=t.q_high, label=d.label())
 
 
 def _compute_scenario(key):
@@ -262,9 +273,7 @@ def _compute_scenario(key):
         proposals = get_family(s.family).propose(s.p0, s.p1, s.alpha, s.beta, admissible=True)
     except NoFeasibleDesignError as e:
         return [_row(s, "none", note=str(e))]
-    return [_row(s, p.kind, r1=getattr(p.result, "r1", None), n1=getattr(p.result, "n1", None), r=p.result.r,
-                 n=p.result.n, en0=p.result.en0, pet0=p.result.pet0, attained_alpha=p.result.attained_alpha,
-                 power=p.result.power, q_low=p.result.q_low, q_high=p.result.q_high) for p in proposals]
+    return [_design_row(s, p) for p in proposals]
 
 
 def _compute_chunk(keys):

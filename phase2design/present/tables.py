@@ -210,7 +210,7 @@ def plan_designs_table(plan):
 
 
 _GRID_FIELDS = ("p0", "p1", "alpha", "beta", "family", "kind", "r1", "n1", "r", "n", "en0", "pet0",
-                "attained_alpha", "power", "q_low", "q_high", "note")
+                "attained_alpha", "power", "q_low", "q_high", "label", "note")
 
 
 def grid_table(rows):
@@ -222,9 +222,12 @@ def grid_table(rows):
         if d["kind"] == "none":
             out.append(inputs + [f"{d['family']}: none", "", "", "", "", "", ""])
             continue
-        out.append(inputs + [d["kind"], "-" if d["r1"] is None else f"{d['r1']}/{d['n1']}", f"{d['r']}/{d['n']}",
+        parts = (d.get("label") or "").split(", ")
+        first = ", ".join(parts[:-1]) if len(parts) > 1 else ("-" if d["r1"] is None else f"{d['r1']}/{d['n1']}")
+        out.append(inputs + [d["kind"], first, f"{d['r']}/{d['n']}",
                              fmt(d["en0"], 2), fmt(d["pet0"], 3), fmt(d["attained_alpha"], 4), fmt(d["power"], 4)])
-    return Table(["p0", "p1", "alpha", "beta", "design", "r1/n1", "r/n", "EN0", "PET0", "att. alpha", "power"], out,
+    # stage 1 is r1/n1, or r1:e1/n1 for a design that also stops for efficacy after stage 1
+    return Table(["p0", "p1", "alpha", "beta", "design", "stage 1", "r/n", "EN0", "PET0", "att. alpha", "power"], out,
                  ["r", "r", "r", "r", "l", "r", "r", "r", "r", "r", "r"])
 
 
