@@ -187,6 +187,38 @@ def test_exact_re_decision_on_round_rates():
     assert 18 in res.near_ties and "exact rational arithmetic" in res.tie_note()
 
 
+def test_continuation_limits_of_the_bound_hold_for_every_feasible_design():
+    """docs/methods.md: EN_p >= n1 + c_p(n1) (n - n1) for every feasible design (c from the search's tables)."""
+    from phase2design.families import efficacy as E
+
+    for p0, p1, alpha, beta, nmax in [(0.2, 0.5, 0.1, 0.1, 16), (0.5, 0.9, 0.03125, 0.0625, 14),
+                                      (0.1, 0.4, 0.1, 0.2, 14)]:
+        tab = E._EffTables(p0, p1, alpha, beta, nmax, E._Exact(p0, p1, alpha, beta))
+        found = EO.enumerate_feasible(p0, p1, alpha, beta, nmax)
+        assert found
+        for f in found:
+            assert f.r1 <= tab.t.r1max[f.n1] and f.e1 >= tab.e1lo[f.n1]
+            for c, en in ((tab.c0, f.en0), (tab.c1, f.en1)):
+                assert 0 < c[f.n1] and f.n1 + Fraction(c[f.n1]) * (f.n - f.n1) <= en
+
+
+def test_reported_designs_never_continue_when_already_promising(mt4):
+    """e1 <= r (an efficacy stop at most at r), or no efficacy stop and r >= n1 (docs/methods.md, fact 6)."""
+    for res in (mt4, efficacy_design(0.1, 0.3, 0.05, 0.2), efficacy_design(0.5, 0.8, 0.1, 0.1)):
+        for d in res.designs() + res.admissible + res.best_by_n:
+            e1, n1, r = d.design.efficacy[0], d.design.n[0], d.design.r
+            assert (e1 is not None and e1 <= r) or (e1 is None and r >= n1), d.label()
+
+
+def test_oc_command_reads_efficacy_designs(capsys):
+    from conftest import run_main
+
+    code, out, err = run_main(["oc", "--design", "3:6/16,11/41", "--p", "0.2,0.4"], capsys)
+    assert code == 0 and err == ""
+    assert "stop and declare the drug promising (reject H0) if more than 6 have responded" in out
+    assert "0.2000        0.0960  25.38" in out and "0.4000        0.9015  27.55" in out
+
+
 def test_designs_with_oracle_path_walk_agree():
     """The OC of the published optimal design from the path-walking oracle of any multi-stage design."""
     d = Design.parse("3:6/16,11/41")

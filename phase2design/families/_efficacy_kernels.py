@@ -145,7 +145,7 @@ def _smallest_r(n, n1, r1, e, lim, pmf, sf):
     return lo
 
 
-@kernel(cost=lambda n, *rest: 0.3 * n * n * n + 20.0)
+@kernel(cost=lambda n, *rest: 0.1 * n * n * n + 50.0)
 def _candidates_at_n(n, alpha, beta, tol, pmf0, sf0, pmf1, sf1, r1max, e1lo):
     """For every (n1, r1) with total n, the designs that exact arithmetic might make its best one.
 
