@@ -329,3 +329,53 @@ def test_result_to_dict_and_rules(mt4):
     assert any("rSuccess = e1" in note for note in d["notes"])
     assert "more than 6 have responded, i.e. at least 7" in mt4.optimal.rule()
     assert Design.parse(d["optimal"]) == mt4.optimal.design
+
+
+def test_kernels_agree_on_both_paths():
+    """The plain-Python and compiled efficacy kernels give the same bits (as tests/test_jit.py does for the
+    others), and so does the whole search."""
+    import numpy as np
+
+    from phase2design.families import _efficacy_kernels as K
+    from phase2design.families import efficacy as E
+    from phase2design.numerics import _jit
+
+    def both(k, *args):
+        a, b = _jit._plain(k.py(*args)), k.jit(*args)
+        for x, y in zip(a if isinstance(a, tuple) else (a,), b if isinstance(b, tuple) else (b,)):
+            if isinstance(x, np.ndarray):
+                assert x.dtype == y.dtype and np.array_equal(x, y)
+            else:
+                assert type(x) is type(y) and x == y
+        return b
+
+    for p0, p1, alpha, beta in [(0.2, 0.4, 0.1, 0.1), (0.5, 0.9, 0.03125, 0.0625)]:
+        tab = E._EffTables(p0, p1, alpha, beta, 60, E._Exact(p0, p1, alpha, beta))
+        t = tab.t
+        e1lo = both(K._e1_limits, 60, alpha, 1e-9, t.sf0)
+        c0, c1 = both(K._continuation_bounds, 60, beta, t.pmf0, t.sf0, t.pmf1, t.sf1, t.r1max, e1lo)
+        for n in (18, 35, 41, 50):
+            both(K._candidates_at_n, n, alpha, beta, 1e-9, t.pmf0, t.sf0, t.pmf1, t.sf1, t.r1max, e1lo)
+            both(K._en_lower_bound, n, 25.4, c0)
+    old = _jit.set_mode("0")
+    try:
+        py = efficacy_design(0.2, 0.4, 0.1, 0.1).to_dict()
+        _jit.set_mode("1")
+        nb = efficacy_design(0.2, 0.4, 0.1, 0.1).to_dict()
+    finally:
+        _jit.set_mode(old)
+    assert py == nb
+
+
+@pytest.mark.parametrize("case, tied", [
+    ((0.5, 0.875, 0.125, 0.125, 12), ("2/4, 5/8", "2:3/4, 6/9", Fraction(21, 4))),
+    ((0.5, 0.875, 0.125, 0.1875, 10), ("1/3, 4/6", "0/1, 5/8", Fraction(9, 2))),
+])
+def test_exact_en0_tie_across_n_goes_to_the_smaller_n(case, tied):
+    """p0 = 1/2: two best-per-n designs with exactly equal EN0 at different n; the smaller n is optimal."""
+    res = _check_against_oracle(*case)
+    small, large, en0 = tied
+    for lab in (small, large):
+        assert exact_oc(lab, "0.5")["en"] == en0
+    assert res.optimal.label() == small
+    assert res.near_ties
