@@ -379,3 +379,40 @@ def test_exact_en0_tie_across_n_goes_to_the_smaller_n(case, tied):
         assert exact_oc(lab, "0.5")["en"] == en0
     assert res.optimal.label() == small
     assert res.near_ties
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("p0, p1, alpha, beta", [(0.1, 0.5, 0.45, 0.02), (0.3, 0.7, 0.3, 0.02), (0.5, 0.7, 0.1, 0.3),
+                                                 (0.1, 0.3, 0.1, 0.1), (0.3, 0.5, 0.45, 0.1)])
+def test_kernel_rows_are_each_pairs_first_feasible_e1(p0, p1, alpha, beta):
+    """Per (n1, r1) the kernel's design is the smallest feasible e1 with the smallest r meeting alpha, checked
+    by plain loops over e1 and r; large alpha with small beta makes stage 1 alone a valid test (r = r1 designs)."""
+    from phase2design.families import _efficacy_kernels as K
+    from phase2design.families import efficacy as E
+
+    tab = E._EffTables(p0, p1, alpha, beta, 30, E._Exact(p0, p1, alpha, beta))
+    t = tab.t
+    for n in (6, 12, 18):
+        rows = K._candidates_at_n.py(n, alpha, beta, 1e-9, t.pmf0, t.sf0, t.pmf1, t.sf1, t.r1max, tab.e1lo)
+        assert (rows[:, 8] == 1.0).all()
+        brute = {}
+        for n1 in range(1, n):
+            for r1 in range(min(t.r1max[n1], n1 - 1) + 1):
+                for e in range(r1 + 1, n1 + 1):
+                    r = next((r for r in range(r1, n)
+                              if K._reject_direct.py(n, n1, r1, e, r, t.pmf0, t.sf0) <= alpha), None)
+                    if r is not None and K._reject_direct.py(n, n1, r1, e, r, t.pmf1, t.sf1) >= 1 - beta:
+                        brute[(n1, r1)] = (e, r)
+                        break
+        got = {(int(a), int(b)): (int(c), int(d)) for a, b, c, d in rows[:, :4]}
+        assert bool(got) == bool(brute) and all(brute[k] == v for k, v in got.items())
+        if not got:
+            continue
+        # the pairs cut away cannot beat the best kept ones
+        best0 = min(rows[:, 4])
+        best1 = min(rows[:, 5])
+        for (n1, r1), (e, r) in brute.items():
+            if (n1, r1) not in got:
+                o = n1 * (n1 + 1) // 2
+                assert n1 + (t.sf0[o + r1] - t.sf0[o + e]) * (n - n1) > best0
+                assert n1 + (t.sf1[o + r1] - t.sf1[o + e]) * (n - n1) > best1

@@ -157,8 +157,9 @@ def _candidates_at_n(n, alpha, beta, tol, pmf0, sf0, pmf1, sf1, r1max, e1lo):
     meeting alpha never rises with e1 and r moves one way (two pointers).  Raising r1 removes
     continuation terms, so alpha also falls with r1: every r the scan of one n1 visits lies between the
     smallest r meeting alpha of (the smallest r1 searched, its smallest e1) and that of (the largest r1,
-    e1 = n1), and the prefix tables are built for that window only (with two cut-offs of margin; should
-    rounding ever take the pointer out of it, the n1 is scanned again with the full range).
+    e1 = n1), or the largest r1 itself (r >= r1), and the prefix tables are built for that window only
+    (with two cut-offs of margin; should rounding ever take the pointer out of it, the n1 is scanned again
+    with the full range).
 
     Every comparison is widened by a relative ``tol`` plus the absolute rounding allowance of its sum:
     r is the smallest cut-off with attained alpha a within the widened alpha, a candidate is kept when
@@ -207,7 +208,10 @@ def _candidates_at_n(n, alpha, beta, tol, pmf0, sf0, pmf1, sf1, r1max, e1lo):
                 r1_last = r1
         if r1_first < 0:
             continue
-        r_hi = min(_smallest_r(n, n1, r1_first, max(r1_first + 1, e1lo[n1]), a_lim, pmf0, sf0) + 2, n - 1)
+        # r >= r1 always (the design's domain), so the window reaches r1_last even where alpha would allow
+        # a smaller cut-off (a first stage that alone meets alpha and power)
+        r_hi = _smallest_r(n, n1, r1_first, max(r1_first + 1, e1lo[n1]), a_lim, pmf0, sf0) + 2
+        r_hi = min(max(r_hi, r1_last), n - 1)
         r_lo = max(_smallest_r(n, n1, r1_last, n1, a_lim, pmf0, sf0) - 2, 0)
         full = False
         cut0_in = cut0
