@@ -300,12 +300,7 @@ class PlannedDesign:
     X > r).  A two-stage design stops after ``n1`` if ``X1 <= r1`` and
     rejects H0 if ``X1 + X2 > r``.  ``en0``, ``pet0``, ``attained_alpha`` and
     ``power`` are exact at p0 and p1; ``assurance``, ``expected_n`` and
-    ``pet`` are exact under the pilot's posterior.  ``design`` is the
-    :class:`~phase2design.engine.design.Design` itself; for a design with an
-    efficacy stop or more stages (which r1, n1, r, n do not describe in
-    full: they are its first futility bound and size and its last ones)
-    ``label()`` and ``rule()`` come from it.  ``family`` is the registry name of
-    the family that proposed it (several families propose an "optimal" design).
+    ``pet`` are exact under the pilot's posterior.
     """
 
     p1: float
@@ -321,23 +316,21 @@ class PlannedDesign:
     assurance: float
     expected_n: float
     pet: float
-    design: Optional[object] = None
     family: str = ""
-
-    def _general(self):
-        d = self.design
-        return d is not None and not (d.is_single or d.is_simon)
+    bounds: Optional[str] = None
 
     def label(self):
-        if self._general():
-            return self.design.label()
+        if self.bounds is not None:
+            return self.bounds
         if self.r1 is None:
             return f"{self.r}/{self.n}"
         return f"{self.r1}/{self.n1}, {self.r}/{self.n}"
 
     def rule(self):
-        if self._general():
-            return self.design.rule()
+        if self.bounds is not None:
+            from .engine.design import Design
+
+            return Design.parse(self.bounds).rule()
         if self.r1 is None:
             return (f"treat {self.n} patients; declare the drug promising (reject H0) if more than {self.r} "
                     f"respond, i.e. at least {self.r + 1} of {self.n}")
@@ -346,14 +339,14 @@ class PlannedDesign:
                 f"{self.r} of all {self.n} respond, i.e. at least {self.r + 1}")
 
     def to_dict(self):
-        d = _plain({k: v for k, v in vars(self).items() if k != "design"})
+        d = _plain(dict(vars(self)))
         d["design"] = self.label()
         d["rule"] = self.rule()
         return d
 
 
 _PLAN_COLUMNS = ["p1", "kind", "r1", "n1", "r", "n", "en0", "pet0", "attained_alpha", "power", "assurance",
-                 "expected_n", "pet", "family", "label"]
+                 "expected_n", "pet"]
 
 
 @dataclass(frozen=True)
@@ -431,8 +424,7 @@ class FollowupPlan:
         })
 
     def rows(self):
-        # label: the design in full (r1, n1, r, n omit an efficacy bound), family: who proposed it
-        return [{c: (d.label() if c == "label" else getattr(d, c)) for c in _PLAN_COLUMNS} for d in self.designs]
+        return [{c: getattr(d, c) for c in _PLAN_COLUMNS} for d in self.designs]
 
     def to_frame(self):
         """One row per design (p1, kind, boundaries, exact and predictive characteristics)."""
@@ -470,7 +462,7 @@ def _check_p1_list(p1, p0):
 
 
 def plan_followup(pilot, p0, alpha, beta, *, p1=None, prior="jeffreys", pilot_weight=1.0, plausibility=0.2,
-                  levels=DEFAULT_LEVELS, min_difference=0.05, progress=None):
+                  levels=DEFAULT_LEVELS, min_difference=0.05, progress=None, families=None):
     """Follow-up designs after a pilot, for each candidate p1, with their assurance.
 
     For each candidate ``p1``: the single-stage design (A'Hern 2001, strict
@@ -514,6 +506,9 @@ def plan_followup(pilot, p0, alpha, beta, *, p1=None, prior="jeffreys", pilot_we
         A default candidate must be at least ``p0 + min_difference``.
     progress : callable, optional
         Called with the total sample size n each design search has reached (for a progress note).
+    families : str or sequence of str, optional
+        Design families to propose (see :func:`phase2design.families.base.select_families`): default the
+        single-stage and Simon designs; ``"all"`` or names such as ``"simon,three-stage"``.
 
     Returns
     -------
@@ -610,27 +605,25 @@ def plan_followup(pilot, p0, alpha, beta, *, p1=None, prior="jeffreys", pilot_we
             warnings.append(f"p1 = {c.p1:.10g} is implausible given the pilot: P(p >= {c.p1:.10g} | pilot) = "
                             f"{c.posterior_prob_at_least:.3f} < {plausibility:.10g}; designs powered for it are "
                             f"likely to miss a drug with a lower rate (see their assurance)")
-        designs.extend(_designs_for(p0, c.p1, alpha, beta, pa, pb, progress))
+        designs.extend(_designs_for(p0, c.p1, alpha, beta, pa, pb, progress, families))
     return FollowupPlan(
         pilot_x=x, pilot_n=n, p0=p0, alpha=alpha, beta=beta, prior=(a, b), pilot_weight=w, posterior=(pa, pb),
         posterior_prob_above_p0=prob_at_least(p0), plausibility=plausibility, candidate_rule=rule,
         candidates=tuple(candidates), designs=tuple(designs), warnings=tuple(warnings))
 
 
-def _designs_for(p0, p1, alpha, beta, pa, pb, progress=None):
-    """Every registered family's proposals for p1, each with its assurance under Beta(pa, pb)."""
-    from .families.base import families
+def _designs_for(p0, p1, alpha, beta, pa, pb, progress=None, families=None):
+    """The chosen families' proposals for p1, each with its assurance under Beta(pa, pb)."""
+    from .families.base import select_families
 
     out = []
-    for family in families():
+    for family in select_families(families):
         for prop in family.propose(p0, p1, alpha, beta, progress=progress):
             t = prop.result
-            d = prop.design
-            oc = predictive_oc(d, pa, pb)
-            # any family's design: r1/n1 are its first look's futility bound and size, r/n its last stage
-            r1, n1 = (None, None) if d.is_single else (d.futility[0], d.n[0])
-            out.append(PlannedDesign(p1=p1, kind=prop.kind, r1=r1, n1=n1, r=d.r, n=d.n_max, en0=t.en0,
-                                     pet0=t.pet0, attained_alpha=t.attained_alpha, power=t.power,
-                                     assurance=oc.assurance, expected_n=oc.expected_n, pet=oc.pet, design=d,
-                                     family=prop.family))
+            oc = predictive_oc(prop.design, pa, pb)
+            simple = prop.design.is_single or prop.design.is_simon
+            out.append(PlannedDesign(p1=p1, kind=prop.kind, r1=getattr(t, "r1", None), n1=getattr(t, "n1", None),
+                                     r=t.r, n=t.n, en0=t.en0, pet0=t.pet0, attained_alpha=t.attained_alpha,
+                                     power=t.power, assurance=oc.assurance, expected_n=oc.expected_n, pet=oc.pet,
+                                     family=family.name, bounds=None if simple else prop.design.label()))
     return out

@@ -507,7 +507,18 @@ def design_space_data(result):
         "admissible": [{"kind": d.kind, "label": d.label(), "n": d.n, "en0": d.en0, "q_low": d.q_low,
                         "q_high": d.q_high} for d in result.admissible],
         "p0": result.p0, "p1": result.p1, "alpha": result.alpha, "beta": result.beta,
+        "title": _family_title(result),
     }
+
+
+def _family_title(result):
+    """How the design-space title names the family: "Simon two-stage", "Three-stage", ..."""
+    name = getattr(result, "family", None)
+    if name is None:
+        return "Simon two-stage"
+    from .families.base import get_family
+
+    return get_family(name).title.split(" (")[0]
 
 
 def plot_design_space(result, path=None):
@@ -582,7 +593,7 @@ def plot_design_space(result, path=None):
     ax.tick_params(labelsize=9)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(fontsize=8.5, frameon=False, loc="upper right")
-    ax.set_title(f"Simon two-stage designs for p0 = {data['p0']:.10g}, p1 = {data['p1']:.10g}, "
+    ax.set_title(f"{data['title']} designs for p0 = {data['p0']:.10g}, p1 = {data['p1']:.10g}, "
                  f"alpha = {data['alpha']:.10g}, beta = {data['beta']:.10g}", fontsize=10)
 
     hatches = ("", "///", "...", "\\\\\\", "xxx", "---")
@@ -632,17 +643,19 @@ def oc_comparison_designs(result, single=None, chosen=None):
     """
     if not hasattr(result, "admissible"):
         raise TypeError(f"result must be a SimonResult from simon_design(), got {type(result).__name__}")
+    from .engine.design import Design
+
     half = next((d for d in result.admissible if d.q_low <= 0.5 <= d.q_high), None)
     candidates = [chosen, result.optimal, result.minimax, half, single]
     designs, labels, seen = [], [], set()
     for i, d in enumerate(candidates):
         if d is None:
             continue
-        key = (getattr(d, "r1", None), getattr(d, "n1", None), d.r, d.n)
+        key = Design.parse(d)
         if key in seen:
             continue
         seen.add(key)
-        if hasattr(d, "r1"):
+        if hasattr(d, "r1") or hasattr(d, "stages"):
             text = f"{d.kind or 'two stage'} {d.label()}"
             if d is half and d.kind == "admissible":
                 text += " (best at q = 0.5)"

@@ -378,7 +378,7 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
         :func:`phase2design.simon_design`).
     """
     from .engine.oc import NoFeasibleDesignError, single_stage_oc, two_stage_oc
-    from .families.base import families, get_family
+    from .families.base import get_family, select_families
 
     fmt = check_choice("fmt", fmt, FORMATS)
     if observed is not None and observed_stages is not None:
@@ -393,7 +393,7 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
     p0, p1, alpha, beta = simon.p0, simon.p1, simon.alpha, simon.beta
     threshold = p1 if threshold is None else check_rate("threshold", threshold)
     searched = {"simon": simon}
-    for family in families():
+    for family in select_families():
         if family.name not in searched:
             try:
                 searched[family.name] = family.search(p0, p1, alpha, beta, nmax=nmax, progress=progress)
@@ -490,7 +490,7 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
     # every registered family's candidates, the chosen design's family first
     add(Heading("Candidate designs"))
     chosen = "simon" if two else "single"
-    for family in sorted(families(), key=lambda f: f.name != chosen):
+    for family in sorted(select_families(), key=lambda f: f.name != chosen):
         for block in family.report_blocks(searched.get(family.name), p0, p1, alpha, beta):
             add(block)
 

@@ -277,7 +277,7 @@ def efficacy_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
     hull_near = (pts, [opt0.n]) if adm[-1][0].n != opt0.n else _hull_near_tie(pts, adm)
     if hull_near is not None:
         adm = [(c, float(lo), float(hi))
-               for c, lo, hi in _admissible_exact(hull_near[0], ex, lambda c: c.exact_en(ex, 0))]
+               for c, lo, hi in _admissible_exact(hull_near[0], lambda c: c.exact_en(ex, 0))]
         near.extend(hull_near[1])
 
     cache = {}
@@ -337,6 +337,8 @@ class EfficacyFamily(Family):
     name = FAMILY
     title = "Two-stage with a stage-1 efficacy stop (Mander & Thompson 2010)"
     kinds = ("optimal", "minimax", "optimal-h1", "minimax-h1")
+    # O(n^4) work against Simon's O(n^3): chosen by name (--family efficacy, or all), not by default
+    default = False
     method = ("an exhaustive exact search over all two-stage designs that stop after stage 1 for futility "
               "(X1 <= r1) or for efficacy (X1 > e1), with type I error at most alpha and power at least 1 - beta: "
               "the optimal and minimax designs minimise the expected sample size under H0 and the maximum sample "

@@ -60,6 +60,7 @@ KERNEL_FILES = (
     "numerics/_betabinomial.py",
     "families/_search_kernels.py",
     "families/_efficacy_kernels.py",
+    "families/_threestage_kernels.py",
     "engine/_kernels.py",
 )
 

@@ -19,11 +19,6 @@ def _num(value, digits):
 
 
 def _stage1(d):
-    """The looks before the last stage: ``r1/n1``, ``r1:e1/n1`` (efficacy bound) or more looks; "-" for none."""
-    design = getattr(d, "design", None)
-    if design is not None and not isinstance(design, str) and hasattr(design, "label"):
-        parts = design.label().split(", ")
-        return "-" if len(parts) == 1 else ", ".join(parts[:-1])
     return "-" if d.r1 is None else f"{d.r1}/{d.n1}"
 
 
@@ -48,6 +43,26 @@ def simon_design_table(designs):
              d.q_range_text()] for d in designs]
     return Table(["design", "r1/n1", "r/n", "EN0", "PET0", "alpha", "power", "EN1", "q range"], rows,
                  ["l", "r", "r", "r", "r", "r", "r", "r", "l"])
+
+
+def multistage_design_table(designs):
+    """Designs of any number of stages: kind, boundaries, stage sizes, EN0, PET0, alpha, power, EN1, q range.
+
+    Parameters
+    ----------
+    designs : iterable of MultiStageDesign
+        E.g. ``MultiStageResult.admissible`` or ``designs()``.
+
+    Returns
+    -------
+    Table
+        ``bounds`` is the design's notation (cumulative a_j/N_j; ``a:b/N`` where a look also stops for
+        efficacy); PET0 is the probability of stopping before the last stage under p0, for any reason.
+    """
+    rows = [[d.kind or "", d.label(), _num(d.en0, 2), _num(d.pet0, 3), _num(d.attained_alpha, 4),
+             _num(d.power, 4), _num(d.en1, 2), _num(d.pet1, 3), d.q_range_text()] for d in designs]
+    return Table(["design", "bounds (cumulative)", "EN0", "PET0", "alpha", "power", "EN1", "PET1", "q range"],
+                 rows, ["l", "l", "r", "r", "r", "r", "r", "r", "l"])
 
 
 def single_stage_table(candidates, caption=None):
@@ -201,34 +216,36 @@ def plan_rates_table(plan):
 
 def plan_designs_table(plan):
     """The follow-up designs for each p1, exact at p0 and p1 and averaged over the pilot's posterior."""
-    rows = [[f"{d.p1:.10g}", d.family, d.kind, _stage1(d), f"{d.r}/{d.n}", fmt(d.en0, 2), fmt(d.pet0, 3),
+    rows = [[f"{d.p1:.10g}", d.kind if d.bounds is None else f"{d.family} {d.kind}",
+             _stage1(d) if d.bounds is None else "-",
+             f"{d.r}/{d.n}" if d.bounds is None else d.bounds, fmt(d.en0, 2), fmt(d.pet0, 3),
              fmt(d.attained_alpha, 4), fmt(d.power, 4), fmt(d.assurance, 4), fmt(d.expected_n, 2), fmt(d.pet, 3)]
             for d in plan.designs]
-    # the stage-1 column holds r1/n1, or r1:e1/n1 for a design that also stops for efficacy after stage 1
-    return Table(["p1", "family", "design", "stage 1", "r/n", "EN0", "PET0", "alpha", "power", "assurance", "E[N]",
-                  "P(stop)"], rows, ["r", "l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r"])
+    return Table(["p1", "design", "r1/n1", "r/n", "EN0", "PET0", "alpha", "power", "assurance", "E[N]", "P(stop)"],
+                 rows, ["r", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r"])
 
 
 _GRID_FIELDS = ("p0", "p1", "alpha", "beta", "family", "kind", "r1", "n1", "r", "n", "en0", "pet0",
-                "attained_alpha", "power", "q_low", "q_high", "label", "note")
+                "attained_alpha", "power", "q_low", "q_high", "note", "design")
 
 
 def grid_table(rows):
-    """The rows of a design grid (one per scenario and design kind; kind ``none``: no feasible design)."""
+    """The rows of a design grid (one per scenario and design kind; kind ``none``: no feasible design).
+
+    ``bounds`` is each design in the cumulative notation of its family (``r/n``, ``r1/n1, r/n``,
+    ``a1/N1, a2/N2, r/N``, ``a:b/N, ...``).
+    """
     out = []
     for r in rows:
         d = dict(zip(_GRID_FIELDS, r))
         inputs = [f"{d['p0']:.10g}", f"{d['p1']:.10g}", f"{d['alpha']:.10g}", f"{d['beta']:.10g}"]
         if d["kind"] == "none":
-            out.append(inputs + [f"{d['family']}: none", "", "", "", "", "", ""])
+            out.append(inputs + [f"{d['family']}: none", "", "", "", "", ""])
             continue
-        parts = (d.get("label") or "").split(", ")
-        first = ", ".join(parts[:-1]) if len(parts) > 1 else ("-" if d["r1"] is None else f"{d['r1']}/{d['n1']}")
-        out.append(inputs + [d["kind"], first, f"{d['r']}/{d['n']}",
-                             fmt(d["en0"], 2), fmt(d["pet0"], 3), fmt(d["attained_alpha"], 4), fmt(d["power"], 4)])
-    # stage 1 is r1/n1, or r1:e1/n1 for a design that also stops for efficacy after stage 1
-    return Table(["p0", "p1", "alpha", "beta", "design", "stage 1", "r/n", "EN0", "PET0", "att. alpha", "power"], out,
-                 ["r", "r", "r", "r", "l", "r", "r", "r", "r", "r", "r"])
+        out.append(inputs + [d["kind"], d["design"], fmt(d["en0"], 2), fmt(d["pet0"], 3),
+                             fmt(d["attained_alpha"], 4), fmt(d["power"], 4)])
+    return Table(["p0", "p1", "alpha", "beta", "design", "bounds", "EN0", "PET0", "att. alpha", "power"], out,
+                 ["r", "r", "r", "r", "l", "l", "r", "r", "r", "r"])
 
 
 __all__ = [

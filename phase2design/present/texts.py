@@ -13,6 +13,35 @@ CONVENTION_1 = ("Convention: r/n = declare the drug promising (reject H0) if X >
                 "of n respond (A'Hern 2001 tabulates r + 1).")
 
 
+#: The multi-stage rule (cumulative sizes), phase2design's convention in full.
+CONVENTION_J = ("Convention: a1/N1, a2/N2, ..., r/N with cumulative sizes = after N_j patients in all stop (not "
+                "promising) if at most a_j have responded; a:b/N also stops and declares the drug promising "
+                "(rejects H0) if more than b have responded; after the last stage the drug is promising if more "
+                "than r of all N respond.")
+
+
+def multistage_notes(res, loss):
+    """The lines under a table of multi-stage designs: each named design's rule, q ranges, the search.
+
+    Parameters
+    ----------
+    res : MultiStageResult
+    loss : str
+        How the weighted loss is written (see :func:`simon_notes`).
+
+    Returns
+    -------
+    list of str
+    """
+    lines = [f"{d.kind}: {d.label()}: {d.rule()}." for d in res.designs()]
+    if res.admissible:
+        lines.append(f"alpha and power are exact attained values; PET: probability of stopping before the last "
+                     f"stage; q range: weights q for which the design minimises {loss} (Jung et al. 2004).")
+    lines.extend(f"Note: {n}." for n in res.notes)
+    lines.append(f"Searched n up to {res.n_searched}; stopped by {res.stop_reason}.")
+    return lines
+
+
 def design_inputs(p0, p1, alpha, beta):
     """``"p0=0.1, p1=0.3, alpha=0.05, beta=0.2"``: the inputs of a design search, exact to 10 digits."""
     return f"p0={p0:.10g}, p1={p1:.10g}, alpha={alpha:.10g}, beta={beta:.10g}"
@@ -52,4 +81,4 @@ def ordering_sentence(res):
     return f"Ordering of the sample space: {res.ordering}; estimates and limits below are exact."
 
 
-__all__ = ["CONVENTION_1", "CONVENTION_2", "design_inputs", "ordering_sentence", "simon_notes", "stage_data"]
+__all__ = ["CONVENTION_1", "CONVENTION_2", "CONVENTION_J", "design_inputs", "multistage_notes", "ordering_sentence", "simon_notes", "stage_data"]
