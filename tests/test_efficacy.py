@@ -168,6 +168,16 @@ def _check_against_oracle(p0, p1, alpha, beta, nmax):
             improving.append(f.label)
             lo = f.en0
     assert [d.label() for d in res.best_by_n] == improving
+    # admissible designs: the lower hull of (n, EN0) from the minimax to the optimal n, points on an edge kept
+    opt = want["optimal"]
+    pts = [f for n, f in per_n.items() if n <= opt.n]
+    hull = []
+    for f in pts:
+        while len(hull) >= 2 and ((hull[-1].n - hull[-2].n) * (f.en0 - hull[-2].en0)
+                                  - (hull[-1].en0 - hull[-2].en0) * (f.n - hull[-2].n)) < 0:
+            hull.pop()
+        hull.append(f)
+    assert [d.label() for d in res.admissible] == [f.label for f in hull]
     return res
 
 
@@ -308,8 +318,13 @@ def test_bad_input_is_a_one_line_value_error(args, match):
 
 
 def test_family_registered_after_simon(mt4):
+    from phase2design.families.base import select_families
+
     names = family_names()
     assert names.index("efficacy") == names.index("simon") + 1
+    # chosen by name: its search costs milliseconds where Simon's costs microseconds
+    assert "efficacy" not in [f.name for f in select_families()]
+    assert [f.name for f in select_families("efficacy")] == ["efficacy"]
     fam = get_family("efficacy")
     assert fam.title == "Two-stage with a stage-1 efficacy stop (Mander & Thompson 2010)"
     assert fam.kinds == ("optimal", "minimax", "optimal-h1", "minimax-h1")
