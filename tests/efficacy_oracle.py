@@ -69,10 +69,10 @@ def enumerate_feasible(p0, p1, alpha, beta, nmax, nmin=2, efficacy=True):
             a_lim = alpha * scale[0]
             b_lim = (1 - beta) * scale[1]
 
-            def t2_at(i, k):
+            def t2_at(i, k, t2=t2, n2=n2):
                 return t2[i][min(max(k + 1, 0), n2 + 1)]
 
-            for r1 in range(0, n1):
+            for r1 in range(n1):
                 for r in range(r1, n):
                     cont = [0, 0]
                     for e1 in range(r1 + 1, n1 + 1):

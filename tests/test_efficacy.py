@@ -163,7 +163,7 @@ def _check_against_oracle(p0, p1, alpha, beta, nmax):
     # the minimum-EN0 design at each n, where it improves on every smaller n
     per_n = EO.best_by_n(found, 0)
     improving, lo = [], None
-    for n, f in per_n.items():
+    for f in per_n.values():
         if lo is None or f.en0 < lo:
             improving.append(f.label)
             lo = f.en0
@@ -368,7 +368,7 @@ def test_kernels_agree_on_both_paths():
         tab = E._EffTables(p0, p1, alpha, beta, 60, E._Exact(p0, p1, alpha, beta))
         t = tab.t
         e1lo = both(K._e1_limits, 60, alpha, 1e-9, t.sf0)
-        c0, c1 = both(K._continuation_bounds, 60, beta, t.pmf0, t.sf0, t.pmf1, t.sf1, t.r1max, e1lo)
+        c0, _ = both(K._continuation_bounds, 60, beta, t.pmf0, t.sf0, t.pmf1, t.sf1, t.r1max, e1lo)
         for n in (18, 35, 41, 50):
             both(K._candidates_at_n, n, alpha, beta, 1e-9, t.pmf0, t.sf0, t.pmf1, t.sf1, t.r1max, e1lo)
             both(K._en_lower_bound, n, 25.4, c0)

@@ -12,8 +12,6 @@ PhIIdesign writes the efficacy bound as ``a = e1 + 1`` with "stop if ``X1 >= a``
 import math
 from dataclasses import dataclass, replace
 
-import numpy as np
-
 from .._validation import N_LIMIT, check_rates_ordered
 from ..engine.design import Design
 from ..engine.oc import NoFeasibleDesignError, _approx_single_n, _check_errors, _check_nmax
@@ -304,8 +302,8 @@ def efficacy_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
     best_by_n = tuple(ms(c, kind="", q_low=q_of.get(c.design(), (None, None))[0],
                          q_high=q_of.get(c.design(), (None, None))[1]) for c in improving)
     notes = (CONVENTION, TIE_RULE,
-             "the search covers every first-stage size, futility bound r1 >= 0, efficacy bound e1 (e1 = n1: no "
-             "efficacy stop, i.e. Simon's design) and final bound r")
+             ("the search covers every first-stage size, futility bound r1 >= 0, efficacy bound e1 (e1 = n1: no "
+              "efficacy stop, i.e. Simon's design) and final bound r"))
     q0 = q_of.get(opt0.design(), (None, None))
     qm = q_of.get(mm0.design(), (None, None))
     return MultiStageResult(
