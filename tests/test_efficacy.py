@@ -431,3 +431,24 @@ def test_kernel_rows_are_each_pairs_first_feasible_e1(p0, p1, alpha, beta):
                 o = n1 * (n1 + 1) // 2
                 assert n1 + (t.sf0[o + r1] - t.sf0[o + e]) * (n - n1) > best0
                 assert n1 + (t.sf1[o + r1] - t.sf1[o + e]) * (n - n1) > best1
+
+
+def test_window_fallback_rescans_in_full():
+    """If the r window were ever too narrow (rounding), the kernel rescans the n1 with the full range: with a
+    deliberately wrong window (both ends at the middle) the rows are the same as with the right one."""
+    import types
+
+    from phase2design.families import _efficacy_kernels as K
+    from phase2design.families import efficacy as E
+
+    right = K._candidates_at_n.py
+    globs = dict(right.__globals__)
+    globs["_smallest_r"] = lambda n, n1, r1, e, lim, pmf, sf: max(r1, n // 2 - 2)
+    wrong = types.FunctionType(right.__code__, globs)
+    for p0, p1, alpha, beta in [(0.2, 0.4, 0.1, 0.1), (0.1, 0.5, 0.45, 0.02)]:
+        tab = E._EffTables(p0, p1, alpha, beta, 45, E._Exact(p0, p1, alpha, beta))
+        t = tab.t
+        for n in (12, 20, 35, 41):
+            args = (n, alpha, beta, 1e-9, t.pmf0, t.sf0, t.pmf1, t.sf1, t.r1max, tab.e1lo)
+            a, b = right(*args), wrong(*args)
+            assert a.shape == b.shape and (a == b).all(), n
