@@ -14,6 +14,9 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "simon_design": "families.simon",
     "simon_feasible_designs": "families.simon",
+    "efficacy_design": "families.efficacy",
+    "MultiStageResult": "results",
+    "MultiStageDesign": "results",
     "single_stage_design": "families.single",
     "cutoff_table": "families.single",
     "two_stage_design": "engine.oc",

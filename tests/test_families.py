@@ -8,7 +8,7 @@ from phase2design.families.base import (BUILTIN, Family, Proposal, families, fam
 
 
 def test_builtin_families_in_order():
-    assert family_names()[:3] == ("single", "simon", "three-stage")
+    assert family_names()[:4] == ("single", "simon", "efficacy", "three-stage")
     assert [f.name for f in families()] == list(family_names())
     # consumers use the quick classical families unless the user names others
     assert [f.name for f in select_families()] == ["single", "simon"]

@@ -105,6 +105,7 @@ class Family:
 BUILTIN = {
     "single": "phase2design.families.single:SingleStageFamily",
     "simon": "phase2design.families.simon:SimonFamily",
+    "efficacy": "phase2design.families.efficacy:EfficacyFamily",
     "three-stage": "phase2design.families.threestage:ThreeStageFamily",
     "ensign": "phase2design.families.threestage:EnsignFamily",
 }

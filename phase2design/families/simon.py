@@ -38,7 +38,7 @@ class _Exact:
         self._given = (p0, p1, alpha, beta)
         self._ready = False
         self._rows = {}
-        self._en0 = {}
+        self._en = {}
 
     def _init(self):
         if not self._ready:
@@ -64,25 +64,37 @@ class _Exact:
         tail = self._row(p, m)[1]
         return tail[min(max(k + 1, 0), m + 1)]
 
-    def reject(self, which, r1, n1, r, n):
-        """P(X1 > r1 and X1 + X2 > r) at p0 (which = 0) or p1, exactly:
-        ``sum_{x1 > r1} b(x1; n1, p) P(X2 > r - x1; n - n1, p)``."""
+    def reject(self, which, r1, n1, r, n, e1=None):
+        """P(promising) at p0 (which = 0) or p1, exactly: with no efficacy stop (``e1`` None or ``>= n1``)
+        ``sum_{x1 > r1} b(x1; n1, p) P(X2 > r - x1; n - n1, p)``; with a stage-1 efficacy stop
+        ``X1 > e1`` the sum runs over ``r1 < x1 <= e1`` and ``P(X1 > e1)`` is added."""
         self._init()
         p = self.p0 if which == 0 else self.p1
         pmf = self._row(p, n1)[0]
         n2 = n - n1
-        num = sum(pmf[x1] * self._sf_num(p, n2, r - x1) for x1 in range(r1 + 1, n1 + 1))
+        top = n1 if e1 is None else min(e1, n1)
+        num = sum(pmf[x1] * self._sf_num(p, n2, r - x1) for x1 in range(r1 + 1, top + 1))
+        if top < n1:
+            num += self._sf_num(p, n1, top) * p.denominator ** n2
         return Fraction(num, p.denominator ** n)
+
+    def en(self, which, r1, n1, n, e1=None):
+        """``EN = n1 + P(r1 < X1 <= e1) (n - n1)`` at p0 (which = 0) or p1, exactly (``e1`` None: no
+        efficacy stop)."""
+        key = (which, r1, n1, n, e1)
+        v = self._en.get(key)
+        if v is None:
+            self._init()
+            p = self.p0 if which == 0 else self.p1
+            cont = self._sf_num(p, n1, r1)
+            if e1 is not None and e1 < n1:
+                cont -= self._sf_num(p, n1, e1)
+            v = self._en[key] = n1 + Fraction(cont * (n - n1), p.denominator ** n1)
+        return v
 
     def en0(self, r1, n1, n):
         """``EN0 = n1 + P0(X1 > r1) (n - n1)``, exactly."""
-        key = (r1, n1, n)
-        v = self._en0.get(key)
-        if v is None:
-            self._init()
-            p = self.p0
-            v = self._en0[key] = n1 + Fraction(self._sf_num(p, n1, r1) * (n - n1), p.denominator ** n1)
-        return v
+        return self.en(0, r1, n1, n)
 
     def cdf1(self, k, m):
         """P(X <= k) for X ~ Bin(m, p1), exactly."""

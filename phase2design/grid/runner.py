@@ -95,7 +95,8 @@ CONVENTION = ("single-stage r/n: reject H0 if X > r; two-stage r1/n1, r/n (Simon
 _JOURNAL_FORMAT = 1
 _EXTENSIONS = {".csv": "csv", ".json": "json", ".md": "markdown", ".markdown": "markdown", ".parquet": "parquet",
                ".pq": "parquet"}
-_KIND_ORDER = {"single-stage": 0, "optimal": 1, "minimax": 2, "admissible": 3, "none": 4}
+_KIND_ORDER = {"single-stage": 0, "optimal": 1, "minimax": 2, "optimal-h1": 3, "minimax-h1": 4, "admissible": 5,
+               "none": 6}
 #: Most scenarios a grid may have (counted before any is built).
 MAX_SCENARIOS = 1_000_000
 #: How long a Dask run waits for its scheduler before giving up (tests shorten it).
