@@ -60,6 +60,7 @@ KERNEL_FILES = (
     "numerics/_betabinomial.py",
     "families/_search_kernels.py",
     "engine/_kernels.py",
+    "engine/_curtail_kernels.py",
 )
 
 _MODES = ("auto", "0", "1")
