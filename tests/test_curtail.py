@@ -493,3 +493,65 @@ def test_large_design_fast_and_consistent():
     assert all(a < b for a, b in zip(oc.en, oc.en_original))
     sc = curtail(d, method="stochastic", p1=0.25, theta_f=0.05, theta_e=0.99)
     assert sc.oc(0.25).reject[0] == pytest.approx(sc.conditional_power, rel=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------
+
+
+def test_cli_oc_curtail_deterministic_table(capsys):
+    from conftest import run_main
+
+    code, out, err = run_main(["oc", "--design", "1/10,5/29", "--curtail", "deterministic", "--p", "0.1,0.3",
+                               "--p0", "0.1", "--p1", "0.3"], capsys)
+    assert code == 0, err
+    oc = curtailed_oc("1/10,5/29", [0.1, 0.3])
+    assert "stop, not promising, if S_m <=" in out and "stop, promising, if S_m >=" in out
+    for i in range(2):
+        assert f"{oc.en[i]:.2f}" in out and f"{oc.en_original[i]:.2f}" in out and f"{oc.reject[i]:.4f}" in out
+    assert f"alpha at p0 = 0.1: {oc.reject[0]:.4f} curtailed, {oc.reject_original[0]:.4f} uncurtailed" in out
+    # the rule row of patient 9: stop if no response so far, promising if 6
+    assert any(line.split()[:5] == ["9", "0-6", "0", "6", "1-5"] for line in out.splitlines())
+
+
+def test_cli_oc_curtail_json_csv_and_r_n_form(capsys):
+    import csv
+    import io
+    import json
+
+    from conftest import run_main
+
+    args = ["oc", "--r1", "1", "--n1", "10", "--r", "5", "--n", "29", "--p", "0.1,0.3", "--curtail", "stochastic",
+            "--p1", "0.3", "--theta-f", "0.1", "--theta-e", "0.99"]
+    code, out, err = run_main(args + ["--format", "json"], capsys)
+    assert code == 0, err
+    got = json.loads(out)
+    want = curtail("1/10,5/29", method="stochastic", p1=0.3, theta_f=0.1, theta_e=0.99).oc([0.1, 0.3, 0.3])
+    assert got["design"] == want.curtailed.label() and got["reject"] == list(want.reject)
+    assert len(got["sample_size_distribution"]) == 3 and got["theta_f"] == 0.1
+    code, out, err = run_main(args + ["--format", "csv"], capsys)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [float(r["en"]) for r in rows] == list(want.en[:2])
+
+
+@pytest.mark.parametrize("extra, contains", [
+    (["--curtail", "stochastic", "--theta-f", "0.1"], "needs --p1"),
+    (["--curtail", "stochastic", "--p1", "0.3"], "needs --theta-f"),
+    (["--curtail", "stochastic", "--p1", "0.3", "--theta-f", "1.5"], "--theta-f must lie in [0, 1]"),
+    (["--curtail", "stochastic", "--p1", "0.3", "--theta-e", "-0.2"], "--theta-e must lie in [0, 1]"),
+    (["--curtail", "stochastic", "--p1", "0.3", "--theta-f", "0.5", "--theta-e", "0.5"], "smaller than --theta-e"),
+    (["--curtail", "stochastic", "--p1", "0.3", "--theta-f", "nan"], "--theta-f must lie in [0, 1]"),
+    (["--curtail", "deterministic", "--theta-f", "0.1"], "thresholds of --curtail stochastic"),
+    (["--theta-e", "0.9"], "thresholds of --curtail stochastic"),
+    (["--curtail", "stochastic", "--p1", "1.2", "--theta-f", "0.1"], "p1 must lie strictly between 0 and 1"),
+    (["--curtail", "stochastic", "--p1", "0.3", "--theta-f", "1"], "stops every trial for futility"),
+    (["--curtail", "sometimes"], "--curtail"),
+    (["--curtail", "deterministic", "--plot", "x.png"], "do not draw curtailed designs"),
+])
+def test_cli_curtail_bad_input_one_line_exit_2(capsys, extra, contains):
+    from conftest import run_main
+    from test_cli import assert_one_line_error
+
+    code, out, err = run_main(["oc", "--design", "1/10,5/29", "--p", "0.1"] + extra, capsys)
+    assert_one_line_error(code, out, err, 2, contains)
