@@ -258,14 +258,21 @@ def test_stochastic_pitfall_cp_recomputed_after_stops():
 
 
 def test_stochastic_near_tie_is_decided_exactly():
-    """theta_f = p1^2 exactly as a decimal: the float CP 0.3 * 0.3 != 0.09; the rule must use CP = 9/100."""
+    """theta_f = p1^2 as decimals: in floats 0.7 * 0.7 = 0.48999999999999994 < 0.49, exactly CP = 49/100 is
+    not below theta_f = 49/100, so the trial must go on."""
+    from phase2design.engine._curtail_kernels import _stochastic_bounds
+    from phase2design.engine.curtail import _patient_looks
+
     d = Design.parse("3/8")
-    # after 6 patients with 2 responses, promising needs both of the last two: CP = p1^2 = 0.09, not < 0.09
-    cd = curtail(d, method="stochastic", p1=0.3, theta_f=0.09)
-    assert cd.decided_exactly
-    assert not cd.futility[5] >= 2  # (6, 2) goes on: CP = theta_f is not below it
-    check_against_oracle(cd, Oracle(d, "stochastic", 0.3, 0.09))
-    far = curtail(d, method="stochastic", p1=0.3, theta_f=0.0901)
+    # after 6 patients with 2 responses, promising needs both of the last two: CP = p1^2
+    assert 0.7 * 0.7 < 0.49
+    look_a, look_b = _patient_looks(d)
+    float_only = _stochastic_bounds(look_a, look_b, d.r, 0.7, 0.49, 2.0, 0.0)[0]
+    assert float_only[6] == 2  # the float comparison alone would stop at (6, 2)
+    cd = curtail(d, method="stochastic", p1=0.7, theta_f=0.49)
+    assert cd.decided_exactly and cd.futility[5] < 2 and cd.reach[5][0] <= 2  # (6, 2) is reached and goes on
+    check_against_oracle(cd, Oracle(d, "stochastic", 0.7, 0.49))
+    far = curtail(d, method="stochastic", p1=0.7, theta_f=0.4901)
     assert not far.decided_exactly and far.futility[5] >= 2
 
 
