@@ -470,12 +470,15 @@ def test_bad_arguments_one_line(kwargs, match):
 
 
 def test_result_objects():
+    import json
+
     cd = curtail("0/6,2/17,5/29", method="stochastic", p1=0.3, theta_f=0.1, theta_e=0.95)
     assert isinstance(cd, CurtailedDesign)
     d = cd.to_dict()
     assert d["original"] == "0/6, 2/17, 5/29" and Design.parse(d["curtailed"]) == cd.design
     assert "CP < 0.1" in d["rule"] and "CP > 0.95" in d["rule"]
     assert Design.parse(cd) == cd.design
+    assert Design.parse(json.dumps(cd.to_dict())) == cd.design  # the CLI's JSON reads back as the curtailed trial
     oc = curtailed_oc("0/6,2/17,5/29", [0.1, 0.3], method="stochastic", p1=0.3, theta_f=0.1, theta_e=0.95)
     assert oc.reject == cd.oc([0.1, 0.3]).reject
     for i in range(2):
@@ -486,9 +489,7 @@ def test_result_objects():
     frame = oc.to_frame()
     assert list(frame.columns) == oc.columns() and len(frame) == 2
     assert len(cd.to_frame()) == len(cd.design.n)
-    import json
-
-    json.dumps(oc.to_dict())
+    assert Design.parse(json.dumps(oc.to_dict())) == cd.design
 
 
 def test_large_design_fast_and_consistent():

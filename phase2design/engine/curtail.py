@@ -410,7 +410,9 @@ class CurtailedDesign:
         return exact_oc(self.design, p)
 
     def to_dict(self):
+        # "label" is the curtailed trial, so Design.parse reads this dict (and the CLI's JSON) back as it
         return _plain({"method": self.method, "original": self.original.label(), "design": self.design.label(),
+                       "label": self.design.label(),
                        "curtailed": self.design.to_dict(), "n_max": self.n_max, "p1": self.p1,
                        "theta_f": self.theta_f, "theta_e": self.theta_e, "futility_bounds": self.futility,
                        "efficacy_bounds": self.efficacy, "rule": self.rule(), "per_patient": self.rule_rows(),
