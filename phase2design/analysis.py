@@ -17,7 +17,7 @@ from .engine.design import Design
 from .engine.inference import stagewise_estimates
 from .results import _frame, _plain
 
-__all__ = ["DesignAnalysis", "analyze_design"]
+__all__ = ["DesignAnalysis", "analyze_curtailed", "analyze_design"]
 
 
 @dataclass(frozen=True)
@@ -185,3 +185,66 @@ def analyze_design(design, responses, *, p0=None, confidence_level=None, alpha=N
     return DesignAnalysis(design=d, responses=tuple(int(x) for x in responses), stage=stage, total=total,
                           patients=n, stopped_for=why, promising=promising, decision=words, p0=p0,
                           confidence_level=level, **extra, **est)
+                          confidence_level=level, **est)
+
+
+def analyze_curtailed(curtailed, outcomes, *, p0=None, confidence_level=0.95):
+    """The decision and exact stage-wise inference after a curtailed trial, from its patient outcomes.
+
+    The curtailed trial is the Design :attr:`CurtailedDesign.design` (a look after every patient at
+    which it can stop), so the inference is :func:`analyze_design` on it: the stage-wise ordering of the
+    curtailed sample space, in which the outcome is (the patient after whom the trial stopped, the
+    responses so far).  ``stage`` in the result counts the curtailed design's looks; ``patients`` is the
+    number of patients treated.
+
+    Parameters
+    ----------
+    curtailed : CurtailedDesign
+        From :func:`phase2design.curtail`.
+    outcomes : sequence of 0 and 1
+        Patient by patient, in order of treatment: 1 a response.  They must end where the curtailed rule
+        stopped the trial.
+    p0, confidence_level : as for :func:`analyze_design`
+
+    Returns
+    -------
+    DesignAnalysis
+
+    Examples
+    --------
+    >>> from phase2design import curtail
+    >>> a = analyze_curtailed(curtail("1/10,5/29"), [0] * 9, p0=0.1)
+    >>> a.patients, a.stopped_for, a.promising
+    (9, 'futility', False)
+    """
+    from .engine.curtail import CurtailedDesign
+
+    if not isinstance(curtailed, CurtailedDesign):
+        raise TypeError(f"curtailed must be a CurtailedDesign (from phase2design.curtail), got {curtailed!r}")
+    if isinstance(outcomes, (str, bytes)) or not hasattr(outcomes, "__iter__"):
+        raise TypeError(f"outcomes must be a sequence of 0 (no response) and 1 (response), one per patient, "
+                        f"got {outcomes!r}")
+    outcomes = [check_int(f"outcomes[{i}]", x, minimum=0, maximum=1) for i, x in enumerate(outcomes)]
+    d = curtailed.design
+    looks = set(d.n)
+    responses, total, since = [], 0, 0
+    for m, x in enumerate(outcomes, start=1):
+        if m > d.n_max:
+            raise ValueError(f"outcomes must end by patient {d.n_max}, the most the curtailed trial treats, "
+                             f"got {len(outcomes)}")
+        total += x
+        since += x
+        a, b = curtailed.futility[m - 1], curtailed.efficacy[m - 1]
+        stops = m == d.n_max or (m in looks and (total <= a or (b is not None and total > b)))
+        if m in looks:
+            responses.append(since)
+            since = 0
+        if stops and m < len(outcomes):
+            raise ValueError(f"the curtailed trial stopped after patient {m} ({total} responses), so outcomes "
+                             f"after patient {m} cannot exist; got {len(outcomes)} outcomes")
+        if not stops and m == len(outcomes):
+            raise ValueError(f"the curtailed trial continues after patient {m} ({total} responses); give the "
+                             f"outcomes up to the patient after whom it stopped")
+    if not outcomes:
+        raise ValueError("outcomes must give at least one patient, got none")
+    return analyze_design(d, responses, p0=p0, confidence_level=confidence_level)

@@ -178,6 +178,72 @@ family_option = click.option(
     "--family", "family", default=None, metavar="NAMES",
     help="Design families to propose, comma-separated: single, simon, three-stage, ensign, ... or all "
          "(default: single,simon).")
+CURTAIL_METHODS = ("none", "deterministic", "stochastic")
+
+
+class CurtailRequest:
+    """What --curtail, --theta-f and --theta-e asked for (checked); :meth:`apply` curtails a design."""
+
+    def __init__(self, method, theta_f, theta_e):
+        self.method = method
+        self.theta_f = theta_f
+        self.theta_e = theta_e
+
+    def apply(self, design, p1):
+        """The CurtailedDesign of ``design`` (exit 2 with one line on bad input); ``p1`` from the command's --p1."""
+        if self.method == "stochastic" and p1 is None:
+            fail_bad("--curtail stochastic needs --p1: the conditional power is the probability under p1 that "
+                     "the trial ends promising")
+        from ..engine.curtail import curtail
+
+        stochastic = self.method == "stochastic"
+        return run(lambda: curtail(design, method=self.method, p1=p1 if stochastic else None,
+                                   theta_f=self.theta_f, theta_e=self.theta_e))
+
+
+def curtail_options(f):
+    """``--curtail``, ``--theta-f`` and ``--theta-e``; the command receives ``curtail``: None or a CurtailRequest.
+
+    ``--curtail deterministic`` stops after a patient as soon as the design's final decision is certain;
+    ``--curtail stochastic`` stops for futility when the conditional power under ``--p1`` is below
+    ``--theta-f`` and for efficacy when it is above ``--theta-e`` (strict comparisons).  The thresholds are
+    checked here, before any work: each in [0, 1], ``--theta-f`` below ``--theta-e``, at least one for
+    stochastic, none otherwise.  The command calls ``curtail.apply(design, p1)``.
+    """
+    import functools
+
+    @functools.wraps(f)
+    def with_curtail(*args, curtail_method="none", theta_f=None, theta_e=None, **kwargs):
+        for name, v in (("--theta-f", theta_f), ("--theta-e", theta_e)):
+            if v is not None and not 0.0 <= v <= 1.0:  # also false for nan
+                fail_bad(f"{name} must lie in [0, 1] (a conditional probability), got {v!r}"
+                         + (f" (a percentage? write {v / 100:.10g})" if 2.0 <= v <= 100.0 else ""))
+        if curtail_method != "stochastic" and (theta_f is not None or theta_e is not None):
+            fail_bad(f"--theta-f and --theta-e are the thresholds of --curtail stochastic, got --curtail "
+                     f"{curtail_method}")
+        if curtail_method == "stochastic":
+            if theta_f is None and theta_e is None:
+                fail_bad("--curtail stochastic needs --theta-f (stop for futility if CP < theta_f) and/or "
+                         "--theta-e (stop for efficacy if CP > theta_e)")
+            if theta_f is not None and theta_e is not None and not theta_f < theta_e:
+                fail_bad(f"--theta-f must be smaller than --theta-e (stop for futility if CP < theta_f, for "
+                         f"efficacy if CP > theta_e), got --theta-f {theta_f!r} --theta-e {theta_e!r}")
+        kwargs["curtail"] = None if curtail_method == "none" else CurtailRequest(curtail_method, theta_f, theta_e)
+        return f(*args, **kwargs)
+
+    with_curtail = click.option("--theta-e", "theta_e", type=float, default=None, metavar="THETA",
+                                help="With --curtail stochastic: stop for efficacy after a patient if the "
+                                     "conditional power under --p1 is above THETA (strictly); default: no "
+                                     "stochastic efficacy stop.")(with_curtail)
+    with_curtail = click.option("--theta-f", "theta_f", type=float, default=None, metavar="THETA",
+                                help="With --curtail stochastic: stop for futility after a patient if the "
+                                     "conditional power under --p1 is below THETA (strictly).")(with_curtail)
+    return click.option("--curtail", "curtail_method", type=click.Choice(CURTAIL_METHODS), default="none",
+                        show_default=True,
+                        help="Monitor patient by patient: 'deterministic' stops as soon as the design's decision "
+                             "is certain (alpha and power unchanged); 'stochastic' stops by the conditional "
+                             "power under --p1 (--theta-f, --theta-e), and at the design's looks.")(with_curtail)
+
 
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                              help="Output format; json equals the library's to_dict().")

@@ -2,7 +2,7 @@
 
 import click
 
-from ._common import check_plot_path, emit, fail_bad, format_option, parse_rates, run, use_agg
+from ._common import check_plot_path, curtail_options, emit, fail_bad, format_option, parse_rates, run, use_agg
 
 
 @click.command()
@@ -20,21 +20,29 @@ from ._common import check_plot_path, emit, fail_bad, format_option, parse_rates
 @click.option("--compare", multiple=True, metavar="DESIGN",
               help="Another design ('r/n', 'r1/n1,r/n', 'a1/N1,...,r/N', 'a:b/N,...') to overlay on --plot "
                    "(repeatable).")
-@click.option("--p0", "mark_p0", type=float, default=None, help="Mark p0 on --plot.")
-@click.option("--p1", "mark_p1", type=float, default=None, help="Mark p1 on --plot.")
+@click.option("--p0", "mark_p0", type=float, default=None,
+              help="Mark p0 on --plot; with --curtail, report alpha at p0.")
+@click.option("--p1", "mark_p1", type=float, default=None,
+              help="Mark p1 on --plot; with --curtail, report power at p1 (and the rate of the conditional "
+                   "power of --curtail stochastic).")
+@curtail_options
 @format_option
-def oc(r1, n1, r, n, design_text, p, plot_path, compare, mark_p0, mark_p1, fmt):
+def oc(r1, n1, r, n, design_text, p, plot_path, compare, mark_p0, mark_p1, curtail, fmt):
     """Exact operating characteristics of a design over response rates.
 
     Examples: phase2design oc --r1 0 --n1 9 --r 2 --n 24 --p 0.05,0.25;
     phase2design oc --design 0/6,2/17,5/29 --p 0.1,0.3;
     phase2design oc --r1 1 --n1 10 --r 5 --n 29 --p 0:0.6:0.01 --plot oc.png
-    --compare 1/15,5/25 --compare 5/25 --p0 0.1 --p1 0.3
+    --compare 1/15,5/25 --compare 5/25 --p0 0.1 --p1 0.3;
+    phase2design oc --design 1/10,5/29 --curtail deterministic --p 0.1,0.3;
+    phase2design oc --design 1/10,5/29 --curtail stochastic --p1 0.3 --theta-f 0.1 --p 0.1,0.3
     """
     from ..engine.design import Design
     from ..engine.oc import single_stage_oc, two_stage_oc
 
     ps = parse_rates("p", p)
+    if curtail is not None:
+        return _curtailed(r1, n1, r, n, design_text, ps, plot_path, compare, mark_p0, mark_p1, curtail, fmt)
     if design_text is not None:
         if any(v is not None for v in (r1, n1, r, n)):
             fail_bad("give the design either as --design or as --r1/--n1/--r/--n, not both")
@@ -133,3 +141,66 @@ def _multistage(design, ps, plot_path, compare, mark_p0, mark_p1, fmt):
     emit(fmt, res.to_dict(), cols, rows, document)
     if plot_path is not None:
         _draw(design, others, ps, mark_p0, mark_p1, plot_path)
+
+
+def _curtailed(r1, n1, r, n, design_text, ps, plot_path, compare, mark_p0, mark_p1, curtail, fmt):
+    """OC of the curtailed design next to the original's, and the curtailed rule patient by patient."""
+    from .._validation import check_rate
+    from ..engine.design import Design
+
+    if plot_path is not None or compare:
+        fail_bad("--plot and --compare do not draw curtailed designs; drop them or --curtail")
+    if design_text is not None:
+        if any(v is not None for v in (r1, n1, r, n)):
+            fail_bad("give the design either as --design or as --r1/--n1/--r/--n, not both")
+        design = run(lambda: Design.parse(design_text))
+    elif r is None or n is None:
+        fail_bad("give the design: --r and --n (with --r1 and --n1 for two stages), or --design such as "
+                 "'1/10,5/29' or '0/6,2/17,5/29'")
+    elif (r1 is None) != (n1 is None):
+        fail_bad("give both --r1 and --n1 for a two-stage design, or neither for a single-stage design")
+    else:
+        design = run(lambda: Design.single(r, n) if r1 is None else Design.simon(r1, n1, r, n))
+    for name, v in (("p0", mark_p0), ("p1", mark_p1)):
+        if v is not None:
+            run(lambda name=name, v=v: check_rate(name, v))
+    cd = curtail.apply(design, mark_p1)
+    marks = [(name, v) for name, v in (("alpha", mark_p0), ("power", mark_p1)) if v is not None]
+    res = run(lambda: cd.oc(list(ps) + [v for _, v in marks]))
+    table_oc, mark_oc = _split(res, len(ps))
+    cols = table_oc.columns()
+    rows = [[row[c] for c in cols] for row in table_oc.rows()]
+
+    def document():
+        from ..present import tables as T
+        from ..present.blocks import Items
+
+        lines = [f"Curtailed design: {cd.describe()}.",
+                 f"Curtailed trial in the --design notation (a look at every patient where it can stop; "
+                 f"after N_j in all stop if S <= a, stop promising if S > b in a:b/N): {cd.label()}",
+                 f"Largest number of patients: {cd.n_max} (uncurtailed design: {cd.original.n_max})."]
+        if cd.conditional_power is not None:
+            lines.append(f"Conditional power at the start, under p1 = {cd.p1:.10g}: {cd.conditional_power:.4f} "
+                         f"(the curtailed design's power at p1); every stop decided "
+                         + ("in exact integer arithmetic" if cd.decided_exactly else
+                            f"in double precision, none within {cd.tolerance:.1e} of a threshold"))
+        for i, (name, v) in enumerate(marks):
+            which = "p0" if name == "alpha" else "p1"
+            lines.append(f"{name} at {which} = {v:.10g}: {mark_oc.reject[i]:.4f} curtailed, "
+                         f"{mark_oc.reject_original[i]:.4f} uncurtailed; EN {mark_oc.en[i]:.2f} curtailed, "
+                         f"{mark_oc.en_original[i]:.2f} uncurtailed")
+        return [Items(lines), T.curtailed_rule_table(cd),
+                Items(["Operating characteristics (exact; N = number of patients treated):"]),
+                T.curtailed_oc_table(table_oc)]
+
+    emit(fmt, res.to_dict(), cols, rows, document)
+
+
+def _split(res, k):
+    """The first k rates of a CurtailedOC (the --p grid) and the rest (--p0, --p1)."""
+    from dataclasses import fields, replace
+
+    def part(sl):
+        return replace(res, **{f.name: getattr(res, f.name)[sl] for f in fields(res) if f.name != "curtailed"})
+
+    return part(slice(0, k)), part(slice(k, None))

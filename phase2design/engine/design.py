@@ -154,12 +154,14 @@ class Design:
         Accepts ``"r/n"``, ``"r1/n1,r/n"``, ``"a1/N1,a2/N2,r/N"``, ``"a:b/N,..."``
         (see the module docstring), a JSON object or dict as written by
         :meth:`to_dict`, a tuple ``(r, n)`` or ``(r1, n1, r, n)``, a ``Design``,
-        or a result object with attributes ``r, n`` (and ``r1, n1``).
+        a result object whose attribute ``design`` is a ``Design`` (e.g. a
+        curtailed design: its curtailed trial), or a result object with
+        attributes ``r, n`` (and ``r1, n1``).
         """
         if isinstance(design, Design):
             return design
+        # a result object holding a Design (a curtailed design, a multi-stage family's design)
         if isinstance(getattr(design, "design", None), Design):
-            # a result object that carries its Design (MultiStageDesign, a family's proposal)
             return design.design
         if isinstance(design, str) and design.strip().startswith("{"):
             import json  # only here: the CLI's start-up does not pay for it

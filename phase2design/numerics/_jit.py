@@ -62,6 +62,7 @@ KERNEL_FILES = (
     "families/_efficacy_kernels.py",
     "families/_threestage_kernels.py",
     "engine/_kernels.py",
+    "engine/_curtail_kernels.py",
 )
 
 _MODES = ("auto", "0", "1")

@@ -276,3 +276,52 @@ __all__ = [
     "simon_design_table",
     "single_stage_table",
 ]
+
+
+def curtailed_rule_table(cd):
+    """The rule of a curtailed trial, one row per patient at which it can stop.
+
+    Parameters
+    ----------
+    cd : CurtailedDesign
+
+    Returns
+    -------
+    Table
+        patient m, the totals S_m the trial can show then, "stop (not promising) if S_m <=", "stop
+        (promising) if S_m >=" and the totals that go on; "-" where no stop of that kind can happen.
+    """
+    rows = []
+    for r in cd.rule_rows():
+        lo, hi = r["totals"]
+        go = "-" if r["continue_from"] is None else (
+            f"{r['continue_from']}" if r["continue_from"] == r["continue_to"]
+            else f"{r['continue_from']}-{r['continue_to']}")
+        rows.append([r["patient"], f"{lo}-{hi}" if lo < hi else f"{lo}",
+                     "-" if r["stop_if_at_most"] is None else r["stop_if_at_most"],
+                     "-" if r["promising_if_at_least"] is None else r["promising_if_at_least"], go])
+    return Table(["patient m", "S_m can be", "stop, not promising, if S_m <=", "stop, promising, if S_m >=",
+                  "go on if S_m in"], rows,
+                 caption="Curtailed rule after patient m (S_m = responses among the first m patients; patients "
+                         "not listed cannot stop the trial):")
+
+
+def curtailed_oc_table(oc):
+    """Exact OC of a curtailed design next to the design it came from, over the response rates p.
+
+    Parameters
+    ----------
+    oc : CurtailedOC
+
+    Returns
+    -------
+    Table
+        p, P(reject H0) curtailed and uncurtailed, EN curtailed and uncurtailed, the standard deviation
+        and median of the number of patients N, and P(N = N_max).
+    """
+    n = oc.curtailed.original.n_max
+    rows = [[_num(r["p"], 4), _num(r["reject"], 4), _num(r["reject_original"], 4), _num(r["en"], 2),
+             _num(r["en_original"], 2), _num(r["sd_n"], 2), r["median_n"], _num(r["p_full_n"], 4)]
+            for r in oc.rows()]
+    return Table(["p", "P(reject H0)", "uncurtailed", "EN", "uncurtailed", "SD of N", "median N",
+                  f"P(N = {n})"], rows)
