@@ -90,3 +90,34 @@ def test_plan_with_the_three_stage_family_has_exact_assurance(capsys):
     assert code == 0
     row = next(line for line in out.splitlines() if "three-stage optimal" in line)
     assert res.optimal.label() in row and f"{three[0].assurance:.4f}" in row
+
+
+def test_design_with_deterministic_curtailment_keeps_alpha_and_power_exactly(capsys):
+    from fractions import Fraction
+
+    from phase2design.engine.curtail import curtail
+    from phase2design.engine.exact import exact_oc
+
+    code, out, _ = run(["design", "--p0", "0.1", "--p1", "0.3", "--alpha", "0.05", "--beta", "0.2", "--curtail",
+                        "deterministic", "--format", "json"], capsys)
+    assert code == 0
+    d = json.loads(out)
+    res = three_stage_design(0.1, 0.3, 0.05, 0.2)
+    got = {c["kind"]: c for c in d["curtailed"]}
+    assert set(got) == {"optimal", "minimax"}
+    for kind, design in (("optimal", res.optimal), ("minimax", res.minimax)):
+        c = got[kind]
+        assert c["reject"] == pytest.approx([design.attained_alpha, design.power], rel=1e-12)
+        assert c["en"][0] < design.en0 and c["en"][1] < design.en1
+        cd = curtail(design.design)
+        for rate in ("0.1", "0.3"):
+            assert exact_oc(cd.design, Fraction(rate))["reject"] == exact_oc(design.design, Fraction(rate))["reject"]
+
+
+def test_design_stochastic_curtailment_needs_a_threshold(capsys):
+    code, out, err = run(["design", "--p0", "0.1", "--p1", "0.3", "--alpha", "0.05", "--beta", "0.2", "--curtail",
+                          "stochastic"], capsys)
+    assert code == 2 and out == "" and "--theta-f" in err
+    code, out, _ = run(["design", "--p0", "0.1", "--p1", "0.3", "--alpha", "0.05", "--beta", "0.2", "--curtail",
+                        "stochastic", "--theta-f", "0.1"], capsys)
+    assert code == 0 and "stochastic curtailment of each design" in out and "CP < 0.1" in out

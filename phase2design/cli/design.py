@@ -2,7 +2,8 @@
 
 import click
 
-from ._common import Progress, check_plot_path, design_inputs_options, emit, fail_bad, format_option, run, use_agg
+from ._common import (Progress, check_plot_path, curtail_options, design_inputs_options, emit, fail_bad, format_option,
+                      run, use_agg)
 
 _HEADERS = ["kind", "design", "stages", "n", "en0", "pet0", "attained_alpha", "power", "en1", "pet1", "q_low",
             "q_high"]
@@ -40,14 +41,20 @@ def family_for(stages, efficacy, ensign):
                    "(.png, .svg or .pdf).")
 @click.option("--plot-oc", "plot_oc_path", type=click.Path(dir_okay=False), default=None,
               help="Draw the OC curves of the optimal, minimax and q = 0.5 admissible designs to FILE.")
+@curtail_options
 @format_option
-def design(p0, p1, alpha, beta, stages, efficacy, ensign, nmax, show_all, quiet, plot_path, plot_oc_path, fmt):
+def design(p0, p1, alpha, beta, stages, efficacy, ensign, nmax, show_all, quiet, plot_path, plot_oc_path, curtail,
+           fmt):
     """Optimal, minimax and admissible multi-stage designs, by exact exhaustive search.
 
     Three stages (Chen 1997): r1/N1, r2/N2, r/N with cumulative sizes stops after stage j if at most r_j
     have responded and declares the drug promising if more than r of all N respond.  Two stages with
     --efficacy (Mander & Thompson 2010): r1:e1/n1, r/n also stops after stage 1, promising, if more
     than e1 respond.  Two stages without --efficacy are Simon's designs (see the simon command).
+
+    With --curtail the named designs are also monitored patient by patient (deterministic: stop once the
+    decision is certain; stochastic: by the conditional power under --p1) and their exact alpha, power,
+    EN0 and EN1 are shown next to the uncurtailed ones (oc --design ... --curtail gives the rule per patient).
 
     Example: phase2design design --stages 3 --p0 0.1 --p1 0.3 --alpha 0.05 --beta 0.2
     """
@@ -77,6 +84,10 @@ def design(p0, p1, alpha, beta, stages, efficacy, ensign, nmax, show_all, quiet,
         designs.sort(key=lambda d: d.n)
     rows = [[d.kind or "", d.label(), d.stages, d.n, d.en0, d.pet0, d.attained_alpha, d.power, d.en1, d.pet1,
              d.q_low, d.q_high] for d in designs]
+    curtailed = [] if curtail is None else _curtailed(res, curtail)
+    obj = res.to_dict()
+    if curtailed:
+        obj["curtailed"] = [dict(kind=k, **oc.to_dict()) for k, oc in curtailed]
 
     def document():
         from ..present import tables as T
@@ -84,12 +95,31 @@ def design(p0, p1, alpha, beta, stages, efficacy, ensign, nmax, show_all, quiet,
         from ..present.blocks import Items
 
         title = f"{family.title} designs for {texts.design_inputs(res.p0, res.p1, res.alpha, res.beta)}"
-        return [Items([title, texts.CONVENTION_J]), T.multistage_design_table(designs),
-                Items(texts.multistage_notes(res, "q*n + (1-q)*EN0"))]
+        blocks = [Items([title, texts.CONVENTION_J]), T.multistage_design_table(designs),
+                  Items(texts.multistage_notes(res, "q*n + (1-q)*EN0"))]
+        if curtailed:
+            cd = curtailed[0][1].curtailed
+            how = cd.describe().replace(f" of {cd.original.label()}", " of each design")
+            blocks += [Items([f"Curtailed, patient by patient: {how}.",
+                              "Exact values of the curtailed trials, the uncurtailed design's in brackets:"]),
+                       T.curtailed_designs_table(curtailed)]
+        return blocks
 
-    emit(fmt, res.to_dict(), _HEADERS, rows, document)
+    emit(fmt, obj, _HEADERS, rows, document)
     if plot_path is not None or plot_oc_path is not None:
         _plots(res, plot_path, plot_oc_path)
+
+
+def _curtailed(res, curtail):
+    """(kind, CurtailedOC at p0 and p1) for each named design of the search, distinct designs only."""
+    out, seen = [], set()
+    for d in res.designs():
+        if d.design in seen:
+            continue
+        seen.add(d.design)
+        cd = curtail.apply(d.design, res.p1)
+        out.append((d.kind, run(lambda cd=cd: cd.oc([res.p0, res.p1]))))
+    return out
 
 
 def _as_multistage(res, cls):

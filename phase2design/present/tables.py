@@ -66,6 +66,32 @@ def multistage_design_table(designs):
                  rows, ["l", "l", "r", "r", "r", "r", "r", "r", "l"])
 
 
+def curtailed_designs_table(entries):
+    """Designs of a search and their curtailed versions side by side, at p0 and p1.
+
+    Parameters
+    ----------
+    entries : iterable of (kind, CurtailedOC)
+        Each OC evaluated at ``[p0, p1]``.
+
+    Returns
+    -------
+    Table
+        kind, design, the largest N of the curtailed trial, alpha and power curtailed (uncurtailed), EN0
+        and EN1 curtailed (uncurtailed).
+    """
+    rows = []
+    for kind, oc in entries:
+        cd = oc.curtailed
+        rows.append([kind, cd.original.label(), str(cd.n_max),
+                     f"{_num(oc.reject[0], 4)} ({_num(oc.reject_original[0], 4)})",
+                     f"{_num(oc.reject[1], 4)} ({_num(oc.reject_original[1], 4)})",
+                     f"{_num(oc.en[0], 2)} ({_num(oc.en_original[0], 2)})",
+                     f"{_num(oc.en[1], 2)} ({_num(oc.en_original[1], 2)})"])
+    return Table(["design", "bounds (cumulative)", "max N", "alpha (uncurtailed)", "power (uncurtailed)",
+                  "EN0 (uncurtailed)", "EN1 (uncurtailed)"], rows, ["l", "l", "r", "r", "r", "r", "r"])
+
+
 def single_stage_table(candidates, caption=None):
     """Feasible single-stage designs r/n with the smallest count that rejects, alpha and power.
 
