@@ -185,7 +185,6 @@ def analyze_design(design, responses, *, p0=None, confidence_level=None, alpha=N
     return DesignAnalysis(design=d, responses=tuple(int(x) for x in responses), stage=stage, total=total,
                           patients=n, stopped_for=why, promising=promising, decision=words, p0=p0,
                           confidence_level=level, **extra, **est)
-                          confidence_level=level, **est)
 
 
 def analyze_curtailed(curtailed, outcomes, *, p0=None, confidence_level=0.95):
