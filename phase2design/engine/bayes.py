@@ -260,3 +260,17 @@ def check_threshold(name, value, *, optional=False):
     if value is None and optional:
         return None
     return check_rate(name, value, closed=True)
+
+
+def predictive_pmf(prior, x, n, nmax):
+    """``P(Y = y | x of n)``, ``y = 0..nmax - n``: the responses still to come (a beta-binomial mixture)."""
+    from ..numerics._betabinomial import _betabinom_pmf_row
+
+    m = nmax - n
+    W = posterior_weights(prior, n)[x]
+    out = np.zeros(m + 1)
+    row = np.empty(m + 1)
+    for wk, (_, a, b) in zip(W, prior):
+        _betabinom_pmf_row(int(m), float(a + x), float(b + n - x), row)
+        out += wk * row
+    return out

@@ -100,6 +100,8 @@ class Family:
 BUILTIN = {
     "single": "phase2design.families.single:SingleStageFamily",
     "simon": "phase2design.families.simon:SimonFamily",
+    "predictive": "phase2design.families.bayes:PredictiveFamily",
+    "posterior": "phase2design.families.bayes:PosteriorFamily",
 }
 
 _loaded = {}

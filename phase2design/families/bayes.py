@@ -390,10 +390,6 @@ class BayesianDesign(MultiStageDesign):
     bayes_rule: str = ""
     looks_table: Tuple[Look, ...] = field(default=(), repr=False)
 
-    @property
-    def r(self):
-        return self.design.r
-
     def rule(self):
         """The Bayesian rule, then the same rule as cut-offs in responses."""
         return f"{self.bayes_rule} As cut-offs: {self.design.rule()}"
