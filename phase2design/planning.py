@@ -316,13 +316,22 @@ class PlannedDesign:
     assurance: float
     expected_n: float
     pet: float
+    #: Registry name of the family that proposed the design, and for designs beyond single and two stages
+    #: (e.g. Bayesian monitoring rules) their full label and rule, which r1/n1, r/n cannot express.
+    family: str = ""
+    multistage_label: str = ""
+    multistage_rule: str = ""
 
     def label(self):
+        if self.multistage_label:
+            return self.multistage_label
         if self.r1 is None:
             return f"{self.r}/{self.n}"
         return f"{self.r1}/{self.n1}, {self.r}/{self.n}"
 
     def rule(self):
+        if self.multistage_rule:
+            return self.multistage_rule
         if self.r1 is None:
             return (f"treat {self.n} patients; declare the drug promising (reject H0) if more than {self.r} "
                     f"respond, i.e. at least {self.r + 1} of {self.n}")
@@ -610,7 +619,10 @@ def _designs_for(p0, p1, alpha, beta, pa, pb, progress=None):
         for prop in family.propose(p0, p1, alpha, beta, progress=progress):
             t = prop.result
             oc = predictive_oc(prop.design, pa, pb)
+            simple = prop.design.is_single or prop.design.is_simon
             out.append(PlannedDesign(p1=p1, kind=prop.kind, r1=getattr(t, "r1", None), n1=getattr(t, "n1", None),
                                      r=t.r, n=t.n, en0=t.en0, pet0=t.pet0, attained_alpha=t.attained_alpha,
-                                     power=t.power, assurance=oc.assurance, expected_n=oc.expected_n, pet=oc.pet))
+                                     power=t.power, assurance=oc.assurance, expected_n=oc.expected_n, pet=oc.pet,
+                                     family=family.name, multistage_label="" if simple else prop.design.label(),
+                                     multistage_rule="" if simple else prop.design.rule()))
     return out

@@ -262,9 +262,12 @@ def _compute_scenario(key):
         proposals = get_family(s.family).propose(s.p0, s.p1, s.alpha, s.beta, admissible=True)
     except NoFeasibleDesignError as e:
         return [_row(s, "none", note=str(e))]
+    # designs beyond single stage and Simon (r1/n1, r/n cannot hold them) carry their full label in the note
     return [_row(s, p.kind, r1=getattr(p.result, "r1", None), n1=getattr(p.result, "n1", None), r=p.result.r,
                  n=p.result.n, en0=p.result.en0, pet0=p.result.pet0, attained_alpha=p.result.attained_alpha,
-                 power=p.result.power, q_low=p.result.q_low, q_high=p.result.q_high) for p in proposals]
+                 power=p.result.power, q_low=p.result.q_low, q_high=p.result.q_high,
+                 note="" if p.design.is_single or p.design.is_simon else f"design {p.design.label()}")
+            for p in proposals]
 
 
 def _compute_chunk(keys):

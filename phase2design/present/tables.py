@@ -196,7 +196,13 @@ def plan_rates_table(plan):
 
 def plan_designs_table(plan):
     """The follow-up designs for each p1, exact at p0 and p1 and averaged over the pilot's posterior."""
-    rows = [[f"{d.p1:.10g}", d.kind, _stage1(d), f"{d.r}/{d.n}", fmt(d.en0, 2), fmt(d.pet0, 3),
+    def kind(d):
+        # families beyond single stage and Simon name themselves; their designs are given in full
+        fam = getattr(d, "family", "")
+        return d.kind if fam in ("", "single", "simon") else f"{fam} {d.kind}"
+
+    rows = [[f"{d.p1:.10g}", kind(d), "-" if getattr(d, "multistage_label", "") else _stage1(d),
+             getattr(d, "multistage_label", "") or f"{d.r}/{d.n}", fmt(d.en0, 2), fmt(d.pet0, 3),
              fmt(d.attained_alpha, 4), fmt(d.power, 4), fmt(d.assurance, 4), fmt(d.expected_n, 2), fmt(d.pet, 3)]
             for d in plan.designs]
     return Table(["p1", "design", "r1/n1", "r/n", "EN0", "PET0", "alpha", "power", "assurance", "E[N]", "P(stop)"],
