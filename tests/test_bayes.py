@@ -461,3 +461,20 @@ def _oracle_pp_default(x, n, nmax):
         if ok[x + y]:
             tot += math.exp(lp)
     return tot
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 60), st.data(),
+       st.lists(st.tuples(st.floats(0.1, 5), st.floats(0.2, 20), st.floats(0.2, 20)), min_size=1, max_size=3))
+def test_backward_induction_equals_beta_binomial_tails(nmax, data, prior):
+    """The rule's PP (backward on the posterior mean) and the direct beta-binomial sums agree."""
+    pr = EB.mixture_prior(prior)
+    r = data.draw(st.integers(0, nmax - 1))
+    looks = sorted(data.draw(st.sets(st.integers(1, nmax - 1), min_size=1, max_size=6)))
+    got = EB.predictive_at_looks(pr, looks, nmax, r)
+    for j, n in enumerate(looks):
+        direct = EB.predictive_tails(pr, n, nmax)[:, r + 1]
+        assert np.max(np.abs(got[j] - direct)) <= 1e-12
+        # certain and impossible successes are exact in both
+        x = np.arange(n + 1)
+        assert np.all(got[j][x > r] == 1.0) and np.all(got[j][x + nmax - n <= r] == 0.0)

@@ -137,6 +137,22 @@ def predictive_tails(prior, n, nmax):
     return out
 
 
+def predictive_at_looks(prior, looks, nmax, r):
+    """``PP[j][x] = P(S_Nmax > r | S_{looks[j]} = x)``, ``x = 0..looks[j]``: every look in one backward pass.
+
+    Equals the beta-binomial tails of :func:`predictive_tails` (column ``r + 1``) to rounding; it is
+    computed by backward induction on the posterior mean (see
+    :func:`phase2design.numerics._bayes_kernels._pp_backward`), O(N_max^2) for all looks together.
+    """
+    from ..numerics._bayes_kernels import _pp_backward
+
+    w, a, b = _arrays(prior)
+    L = np.asarray(looks, dtype=np.int64)
+    out = np.zeros((len(L), int(nmax) + 1))
+    _pp_backward(int(nmax), int(r), L, w, a, b, out)
+    return [out[j, :n + 1] for j, n in enumerate(L.tolist())]
+
+
 def reaches(values, threshold, equality):
     """Boolean array: ``values`` reach ``threshold`` (``>=`` inclusive, ``>`` strict)."""
     return values >= threshold if equality == "inclusive" else values > threshold

@@ -244,17 +244,11 @@ class MonitoringRule:
         return _frame(self.rows())
 
 
-def _look_values(monitoring, prior, looks, nmax, p0, fut_rate, r, tails=None):
+def _look_values(monitoring, prior, looks, nmax, p0, fut_rate, r):
     """For each look before the last: (futility values, efficacy values) over x = 0..n_j."""
-    out = []
-    for j, n in enumerate(looks[:-1]):
-        if monitoring == "predictive":
-            T = EB.predictive_tails(prior, n, nmax) if tails is None else tails[j]
-            v = T[:, r + 1] if r + 1 <= nmax + 1 else np.zeros(n + 1)
-            out.append((v, v))
-        else:
-            out.append((EB.posterior_tail(prior, n, fut_rate), EB.posterior_tail(prior, n, p0)))
-    return out
+    if monitoring == "predictive":
+        return [(v, v) for v in EB.predictive_at_looks(prior, looks[:-1], nmax, r)]
+    return [(EB.posterior_tail(prior, n, fut_rate), EB.posterior_tail(prior, n, p0)) for n in looks[:-1]]
 
 
 def _check_common(p0, monitoring, equality, prior, p1, futility_rate):
@@ -730,7 +724,6 @@ def _best_at_n(n, schedule, monitoring, prior, p0, fut_rate, equality, ranges, e
     # theta_T choice: final cut r, success iff S > r; theta_T interval between post[r] and post[r + 1]
     tT = _Thresholds(post, ranges["theta_t_range"], equality, upper=True)
     interim = schedule[:-1]
-    tails = ([EB.predictive_tails(prior, m, n) for m in interim] if monitoring == "predictive" else None)
     post_vals = (None if monitoring == "predictive" else
                  [(EB.posterior_tail(prior, m, fut_rate), EB.posterior_tail(prior, m, p0)) for m in interim])
     best = None
@@ -743,8 +736,7 @@ def _best_at_n(n, schedule, monitoring, prior, p0, fut_rate, equality, ranges, e
         if r < 0 or r >= n:
             continue
         if monitoring == "predictive":
-            vals = [T[:, r + 1] for T in tails]
-            fv, evv = vals, vals
+            fv = evv = EB.predictive_at_looks(prior, interim, n, r) if interim else []
         else:
             fv = [v[0] for v in post_vals]
             evv = [v[1] for v in post_vals]

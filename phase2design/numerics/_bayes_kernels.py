@@ -108,3 +108,56 @@ def _predictive_tails(n, nmax, w, a, b, out):
             else:
                 v = acc[s_ - x]
                 out[x, s_] = 1.0 if v > 1.0 else v
+
+
+@kernel(cost=lambda nmax, r, looks, w, a, b, out: (0.3 + 1.5 * (len(w) > 1)) * (nmax + 1) ** 2 * len(w) + 10.0)
+def _pp_backward(nmax, r, looks, w, a, b, out):
+    """out[j, x] = P(S_Nmax > r | S_{looks[j]} = x) for x = 0..looks[j], by backward induction.
+
+    The next patient responds with the posterior mean ``mu(n, x) = sum_k w_k(x) (a_k + x) / (a_k + b_k +
+    n)`` (any prior), so the predictive probability of success satisfies
+
+        PP(n, x) = mu(n, x) PP(n + 1, x + 1) + (1 - mu(n, x)) PP(n + 1, x),   PP(N_max, s) = 1[s > r],
+
+    which gives every look in O(N_max^2) operations, each a convex combination (rounding errors add up
+    to about N_max units in the last place).  Totals above ``r`` (success certain) are exactly 1 and
+    totals that cannot pass ``r`` exactly 0.  ``looks`` is increasing; rows of ``out`` follow it.
+    """
+    K = len(w)
+    cur = np.empty(nmax + 2)
+    nxt = np.empty(nmax + 2)
+    for s in range(nmax + 1):
+        nxt[s] = 1.0 if s > r else 0.0
+    nxt[nmax + 1] = 1.0
+    j = len(looks) - 1
+    if j >= 0 and looks[j] == nmax:
+        for s in range(nmax + 1):
+            out[j, s] = nxt[s]
+        j -= 1
+    wx = np.empty((nmax + 1, K))
+    for n in range(nmax - 1, -1, -1):
+        if j < 0:
+            break
+        if K > 1:
+            _posterior_weights(n, w, a, b, wx)
+        m = nmax - n
+        for x in range(n + 1):
+            if x > r:
+                cur[x] = 1.0
+            elif x + m <= r:
+                cur[x] = 0.0
+            else:
+                if K == 1:
+                    mu = (a[0] + x) / (a[0] + b[0] + n)
+                else:
+                    mu = 0.0
+                    for k in range(K):
+                        mu += wx[x, k] * (a[k] + x) / (a[k] + b[k] + n)
+                cur[x] = mu * nxt[x + 1] + (1.0 - mu) * nxt[x]
+        if looks[j] == n:
+            for x in range(n + 1):
+                out[j, x] = cur[x]
+            j -= 1
+        tmp = cur
+        cur = nxt
+        nxt = tmp
