@@ -144,7 +144,7 @@ def main():
     for d in res.best_by_n:
         assert abs(best[d.n][0] - d.en0) <= 1e-12 * d.en0 and best[d.n][1] == d.design
     print(f"Lee & Liu-style search, p0 0.2 p1 0.4 alpha 0.1 beta 0.1, looks every 5 from 10, "
-          f"N_max {res.best_by_n[0].n}..{res.n_searched}:")
+          f"{res.stop_reason}:")
     print(f"  phase2design {t_e:8.2f} s    reference {t_r:8.2f} s    ratio {t_r / t_e:6.1f}x"
           f"   (same best design at every N_max; {res.notes[-1].split(' distinct')[0]} designs evaluated)")
     print(f"  optimal {res.optimal.label()} (EN0 {res.optimal.en0:.2f}); minimax {res.minimax.label()} "

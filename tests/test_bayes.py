@@ -478,3 +478,11 @@ def test_backward_induction_equals_beta_binomial_tails(nmax, data, prior):
         # certain and impossible successes are exact in both
         x = np.arange(n + 1)
         assert np.all(got[j][x > r] == 1.0) and np.all(got[j][x + nmax - n <= r] == 0.0)
+
+
+def test_posterior_probability_agrees_with_the_interval_module():
+    from phase2design.intervals import posterior_prob_at_least
+
+    for x, n, t, prior in [(3, 9, 0.1, (0.5, 0.5)), (0, 40, 0.3, (1, 1)), (39, 40, 0.95, (2, 7))]:
+        assert posterior_probability(x, n, t, prior=prior) == pytest.approx(
+            posterior_prob_at_least(x, n, t, prior=prior), rel=1e-13, abs=1e-300)

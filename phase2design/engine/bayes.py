@@ -6,7 +6,7 @@ responses ``x`` so far.  With a beta-mixture prior ``pi(p) = sum_k w_k Beta(a_k,
 * the posterior probability that ``p`` exceeds a rate ``q`` is
   ``P(p > q | x, n) = sum_k w_k(x) (1 - I_q(a_k + x, b_k + n - x))``, with the updated weights
   ``w_k(x)`` of :mod:`phase2design.numerics._bayes_kernels` and the regularised incomplete beta function
-  ``I`` (computed as ``I_{1-q}(b_k + n - x, a_k + x)``, which is the upper tail without a subtraction);
+  ``I`` (the complement computed directly by ``scipy.special.betaincc``, without a subtraction);
 * the predictive probability of success (Lee & Liu 2008) is
   ``PP(x, n) = P(S_Nmax > r | x, n) = sum_y P(Y = y | x) 1[x + y > r]``, a beta-binomial tail, where
   ``r`` is the largest final count that is *not* a success, i.e. at which ``P(p > p0 | r, N_max)`` does not
@@ -113,7 +113,7 @@ def posterior_tail(prior, n, rate, x=None):
 
     ``rate`` may be 0 or 1 (probabilities 1 and 0).  Values are clipped to [0, 1].
     """
-    from scipy.special import betainc
+    from scipy.special import betaincc
 
     xs = np.arange(n + 1) if x is None else np.atleast_1d(np.asarray(x, dtype=np.int64))
     if rate <= 0.0:
@@ -122,8 +122,8 @@ def posterior_tail(prior, n, rate, x=None):
         return np.zeros(len(xs))
     W = posterior_weights(prior, n)[xs]
     _, a, b = _arrays(prior)
-    # P(Beta(a', b') > q) = I_{1-q}(b', a'): the upper tail itself, not 1 - I_q(a', b')
-    tails = betainc(b[None, :] + (n - xs)[:, None], a[None, :] + xs[:, None], 1.0 - rate)
+    # P(Beta(a', b') > q): the complemented incomplete beta function itself, never 1 - I_q(a', b')
+    tails = betaincc(a[None, :] + xs[:, None], b[None, :] + (n - xs)[:, None], rate)
     return np.clip((W * tails).sum(axis=1), 0.0, 1.0)
 
 
