@@ -486,3 +486,32 @@ def test_posterior_probability_agrees_with_the_interval_module():
     for x, n, t, prior in [(3, 9, 0.1, (0.5, 0.5)), (0, 40, 0.3, (1, 1)), (39, 40, 0.95, (2, 7))]:
         assert posterior_probability(x, n, t, prior=prior) == pytest.approx(
             posterior_prob_at_least(x, n, t, prior=prior), rel=1e-13, abs=1e-300)
+
+
+def test_design_objects_parse_to_their_own_design_and_plot():
+    from phase2design.plots import oc_curve_data
+    from phase2design.results import MultiStageDesign
+
+    rule = monitoring_rule(0.2, nmax=40, looks=[10, 20, 30], theta_t=0.8, theta_l=0.1, prior=(1, 1))
+    d = rule.evaluate(0.2, 0.4)
+    assert Design.parse(d) == rule.design                     # not the single-stage r/n of its r and n
+    assert Design.parse(MultiStageDesign.evaluate("0/6,2/17,5/29", 0.1, 0.3)) == Design.parse("0/6,2/17,5/29")
+    data = oc_curve_data([d], [0.2, 0.4])
+    assert data[0]["design"] == rule.design.label()
+    assert list(data[0]["reject"]) == pytest.approx([d.attained_alpha, d.power], abs=1e-15)
+
+
+def test_report_blocks_state_rule_prior_and_exact_oc():
+    from phase2design.families.base import get_family
+    from phase2design.present.blocks import Paragraph
+
+    fam = get_family("predictive")
+    res = fam.search(0.1, 0.3, 0.05, 0.2)
+    blocks = fam.report_blocks(res, 0.1, 0.3, 0.05, 0.2)
+    protocol = [b.text for b in blocks if isinstance(b, Paragraph) and b.cls == "protocol"]
+    assert len(protocol) == 1
+    text = protocol[0]
+    assert "Prior Beta(0.1, 0.9)" in text and f"type I error {res.optimal.attained_alpha:.4f}" in text
+    assert f"power {res.optimal.power:.4f}" in text and "no simulation" in text
+    assert [p.kind for p in fam.proposals(res)] == ["optimal", "minimax"]
+    assert fam.report_blocks(None, 0.1, 0.3, 0.05, 0.2)[0].text.startswith("No Bayesian")

@@ -61,3 +61,13 @@ def test_bayes_search_and_infeasible_exit_1(capsys):
     code, out, err = run_main(["bayes", "--p0", "0.2", "--p1", "0.4", "--alpha", "0.1", "--beta", "0.1",
                                "--search", "--nmin", "20", "--nmax", "22"], capsys)
     assert code == 1 and "raise nmax" in err
+
+
+def test_bayes_plot_oc(capsys, tmp_path):
+    path = tmp_path / "oc.png"
+    code, _, err = run_main(["bayes", "--p0", "0.2", "--p1", "0.4", "--nmax", "40", "--looks", "10,20,30",
+                             "--theta-t", "0.8", "--theta-l", "0.1", "--plot-oc", str(path)], capsys)
+    assert code == 0 and path.stat().st_size > 1000 and "wrote" in err
+    code, _, err = run_main(["bayes", "--p0", "0.2", "--nmax", "40", "--looks", "10", "--theta-t", "0.8",
+                             "--plot-oc", str(path)], capsys)
+    assert code == 2 and "--plot-oc needs --p1" in err

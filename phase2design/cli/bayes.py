@@ -2,7 +2,8 @@
 
 import click
 
-from ._common import Progress, emit, fail_bad, format_option, parse_rates, parse_x_of_n, run
+from ._common import (Progress, check_plot_path, emit, fail_bad, format_option, parse_rates, parse_x_of_n, run,
+                      use_agg)
 from .predictive import equality_option, parse_bayes_prior, prior_option
 
 _CONVENTION = ("Convention: at each look, stop (not promising) if the total number of responses S <= the "
@@ -71,10 +72,13 @@ def _range(name, text, default):
                                                                         "allowed (default 0.9,1).")
 @click.option("--all", "show_all", is_flag=True, help="With --search: list the best design for every N_max.")
 @click.option("--quiet", is_flag=True, help="No progress note on stderr.")
+@click.option("--plot-oc", "plot_oc_path", type=click.Path(dir_okay=False), default=None,
+              help="Draw the exact OC curves (P(promising), P(stop early), EN) of the rule, or of the optimal and "
+                   "minimax designs with --search, to FILE (.png, .svg or .pdf); needs --p1.")
 @format_option
 def bayes(p0, p1, nmax, looks, every, first, monitoring, theta_t, theta_l, theta_u, futility_rate, prior, equality,
           rates, observed, confidence, search, alpha, beta, power, nmin, efficacy, theta_t_range, theta_l_range,
-          theta_u_range, show_all, quiet, fmt):
+          theta_u_range, show_all, quiet, plot_oc_path, fmt):
     """Bayesian monitoring rule: cut-offs at every look and exact OC, or the design search.
 
     Examples: phase2design bayes --p0 0.2 --p1 0.4 --nmax 40 --looks 10,20,30 --theta-t 0.8
@@ -87,13 +91,18 @@ def bayes(p0, p1, nmax, looks, every, first, monitoring, theta_t, theta_l, theta
     if first is not None and every is None:
         fail_bad("--from goes with --every (a look every K patients from N)")
     pr = parse_bayes_prior(prior)
+    if plot_oc_path is not None:
+        if p1 is None:
+            fail_bad("--plot-oc needs --p1 (the curves are drawn from 0 to about 2 p1 - p0)")
+        check_plot_path(plot_oc_path)
     if search:
         for name, value in (("--theta-t", theta_t), ("--theta-l", theta_l), ("--theta-u", theta_u),
                             ("--observed", observed)):
             if value is not None:
                 fail_bad(f"{name} does not go with --search (the search chooses the thresholds); drop one of them")
         return _search(p0, p1, alpha, beta, power, nmax, nmin, look_list, every, first, monitoring, futility_rate,
-                       pr, equality, efficacy, theta_t_range, theta_l_range, theta_u_range, show_all, quiet, fmt)
+                       pr, equality, efficacy, theta_t_range, theta_l_range, theta_u_range, show_all, quiet, fmt,
+                       plot_oc_path)
     for name, value in (("--alpha", alpha), ("--beta", beta), ("--power", power), ("--nmin", nmin),
                         ("--theta-t-range", theta_t_range), ("--theta-l-range", theta_l_range),
                         ("--theta-u-range", theta_u_range)):
@@ -108,11 +117,11 @@ def bayes(p0, p1, nmax, looks, every, first, monitoring, theta_t, theta_l, theta
     if look_list is None and every is None:
         fail_bad("give the looks: --looks 10,20,30 or --every 5 --from 10 (--every 1: continuous monitoring)")
     return _rule(p0, p1, nmax, look_list, every, first, monitoring, theta_t, theta_l, theta_u, futility_rate, pr,
-                 equality, rates, observed, confidence, prior is None, fmt)
+                 equality, rates, observed, confidence, prior is None, fmt, plot_oc_path)
 
 
 def _rule(p0, p1, nmax, looks, every, first, monitoring, theta_t, theta_l, theta_u, futility_rate, pr, equality,
-          rates, observed, confidence, default_prior, fmt):
+          rates, observed, confidence, default_prior, fmt, plot_oc_path):
     from ..bayes import analyze_rule, monitoring_rule
 
     rule = run(lambda: monitoring_rule(p0, nmax=nmax, looks=looks, every=every, first=first, theta_t=theta_t,
@@ -193,10 +202,20 @@ def _rule(p0, p1, nmax, looks, every, first, monitoring, theta_t, theta_l, theta
         return blocks
 
     emit(fmt, out, headers, rows, document)
+    if plot_oc_path is not None:
+        _plot([rule.design], [f"{monitoring} rule, N_max {rule.nmax}"], p0, p1, plot_oc_path)
+
+
+def _plot(designs, labels, p0, p1, path):
+    use_agg()
+    from ..plots import default_oc_grid, plot_oc
+
+    run(lambda: plot_oc(designs, default_oc_grid(p0, p1), p0=p0, p1=p1, labels=labels, path=path))
+    click.echo(f"wrote {path}", err=True)
 
 
 def _search(p0, p1, alpha, beta, power, nmax, nmin, looks, every, first, monitoring, futility_rate, pr, equality,
-            efficacy, t_range, l_range, u_range, show_all, quiet, fmt):
+            efficacy, t_range, l_range, u_range, show_all, quiet, fmt, plot_oc_path):
     from ..families import bayes as FB
     from ..families.bayes import bayes_design
 
@@ -251,3 +270,6 @@ def _search(p0, p1, alpha, beta, power, nmax, nmin, looks, every, first, monitor
         return blocks
 
     emit(fmt, res.to_dict(), headers, rows, document)
+    if plot_oc_path is not None:
+        pair = [res.optimal] + ([res.minimax] if res.minimax.design != res.optimal.design else [])
+        _plot(pair, [f"{d.kind}, N_max {d.n}" for d in pair], res.p0, res.p1, plot_oc_path)

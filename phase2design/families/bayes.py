@@ -388,6 +388,25 @@ class BayesianDesign(MultiStageDesign):
         """The Bayesian rule, then the same rule as cut-offs in responses."""
         return f"{self.bayes_rule} As cut-offs: {self.design.rule()}"
 
+    def protocol(self):
+        """A paragraph for a protocol: the rule, the prior, the cut-offs and the exact OC."""
+        method = ("a Bayesian predictive-probability rule (Lee & Liu 2008)" if self.monitoring == "predictive"
+                  else "a Bayesian posterior-probability rule (after Thall & Simon 1994)")
+        interim = [str(v) for v in self.looks[:-1]]
+        looks = f"with interim looks after {', '.join(interim)} patients" if interim else "without interim looks"
+        cuts = "; ".join(lk.words() for lk in self.looks_table)
+        nominal = ""
+        if self.alpha is not None:
+            nominal = f" (at most {self.alpha:.10g})"
+        power_nominal = f" (at least {1.0 - self.beta:.10g})" if self.beta is not None else ""
+        return (f"Up to {self.n} patients will be enrolled, {looks}, and monitored with {method}. "
+                f"{self.bayes_rule} In numbers of responses: {cuts}. The thresholds were chosen so that the "
+                f"exact frequentist operating characteristics of this rule, computed by summing over every "
+                f"possible outcome (no simulation), are: type I error {self.attained_alpha:.4f} at p = "
+                f"{self.p0:.10g}{nominal} and power {self.power:.4f} at p = {self.p1:.10g}{power_nominal}; "
+                f"the expected number of patients is {self.en0:.1f} at p = {self.p0:.10g} (probability of "
+                f"stopping early {self.pet0:.3f}) and {self.en1:.1f} at p = {self.p1:.10g}.")
+
     def thresholds_text(self):
         bits = [f"theta_T = {self.theta_t:.10g}"]
         bits.append("theta_L = " + (f"{self.theta_l:.10g}" if self.theta_l is not None else "none"))
@@ -843,6 +862,8 @@ class _BayesFamily(Family):
                       ["l", "l", "l", "r", "r", "r", "r"]),
                 Paragraph(f"Optimal rule: {opt.bayes_rule} Cut-offs in responses, look by look:"),
                 Items([lk.words() for lk in opt.looks_table]),
+                Paragraph(f"Protocol paragraph if the optimal {self.name} design is chosen: {opt.protocol()}",
+                          cls="protocol"),
                 Items(list(result.notes[1:]) + [result.stop_reason + "."])]
 
 
