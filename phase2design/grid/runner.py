@@ -75,10 +75,13 @@ from ..families.base import family_names, get_family
 from .._validation import check_choice, check_int, check_probability, check_rate
 
 __all__ = ["run_grid", "grid_scenarios", "GridResult", "Scenario", "GridInterrupted", "GridBusyError",
-           "COLUMNS", "FAMILIES", "BACKENDS", "OUTPUT_FORMATS", "SIMON_TABLE_ERRORS", "MAX_SCENARIOS",
+           "COLUMNS", "FAMILIES", "DEFAULT_FAMILIES", "BACKENDS", "OUTPUT_FORMATS", "SIMON_TABLE_ERRORS", "MAX_SCENARIOS",
            "check_scheduler_address"]
 
 FAMILIES = family_names()
+#: The families a grid computes when none are named: Simon's tables (single stage and two stage), as the CLI's
+#: ``--family`` default.  The Bayesian monitoring families (seconds per scenario) run when named.
+DEFAULT_FAMILIES = ("single", "simon")
 BACKENDS = ("serial", "processes", "dask")
 OUTPUT_FORMATS = ("csv", "json", "markdown", "parquet")
 COLUMNS = ("p0", "p1", "alpha", "beta", "family", "kind", "r1", "n1", "r", "n", "en0", "pet0", "attained_alpha",
@@ -170,7 +173,7 @@ def _no_repeats(name, vals):
     return vals
 
 
-def grid_scenarios(p0, delta, alpha=None, beta=None, family=FAMILIES, *, errors=None):
+def grid_scenarios(p0, delta, alpha=None, beta=None, family=DEFAULT_FAMILIES, *, errors=None):
     """The scenarios of a grid, in output order, and the ``(p0, delta)`` pairs skipped for ``p1 >= 1``.
 
     Parameters
@@ -184,7 +187,8 @@ def grid_scenarios(p0, delta, alpha=None, beta=None, family=FAMILIES, *, errors=
         Error rates; every combination is used.  Give ``errors`` instead for
         chosen pairs.
     family : str or sequence of str
-        ``"single"`` and/or ``"simon"``.
+        Registered families (:data:`FAMILIES`); default :data:`DEFAULT_FAMILIES`, ``"single"`` and
+        ``"simon"``.
     errors : sequence of (alpha, beta), optional
         Explicit error pairs, e.g. :data:`SIMON_TABLE_ERRORS`.
 
@@ -682,7 +686,7 @@ def _check_workers(workers):
     return check_int("workers", workers, minimum=1, maximum=1024)
 
 
-def run_grid(p0, delta, alpha=None, beta=None, family=FAMILIES, *, errors=None, admissible=False, output=None,
+def run_grid(p0, delta, alpha=None, beta=None, family=DEFAULT_FAMILIES, *, errors=None, admissible=False, output=None,
              fmt=None, backend=None, workers=None, scheduler=None, resume=True, progress=None,
              checkpoint_seconds=2.0):
     """Compute every design of a scenario grid, optionally into a resumable output file.
