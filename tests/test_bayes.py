@@ -515,3 +515,20 @@ def test_report_blocks_state_rule_prior_and_exact_oc():
     assert f"power {res.optimal.power:.4f}" in text and "no simulation" in text
     assert [p.kind for p in fam.proposals(res)] == ["optimal", "minimax"]
     assert fam.report_blocks(None, 0.1, 0.3, 0.05, 0.2)[0].text.startswith("No Bayesian")
+
+
+def test_plan_and_grid_carry_the_bayesian_designs_in_full():
+    from phase2design import plan_followup, run_grid
+    from phase2design.families.base import get_family
+
+    plan = plan_followup((3, 9), 0.1, 0.05, 0.2, p1=[0.3])
+    bayes_rows = [d for d in plan.designs if d.family == "predictive"]
+    opt = get_family("predictive").search(0.1, 0.3, 0.05, 0.2).optimal
+    assert [d.kind for d in bayes_rows] == ["optimal", "minimax"]
+    assert bayes_rows[0].label() == opt.label() and bayes_rows[0].rule() == opt.design.rule()
+    assert bayes_rows[0].attained_alpha == opt.attained_alpha
+    g = run_grid([0.1], 0.2, errors=[(0.05, 0.2)], family="posterior", backend="serial")
+    rows = g.to_dict()["rows"]
+    post = get_family("posterior").search(0.1, 0.3, 0.05, 0.2)
+    assert rows[0]["kind"] == "optimal" and rows[0]["note"] == f"design {post.optimal.label()}"
+    assert rows[0]["en0"] == post.optimal.en0 and rows[0]["r"] == post.optimal.design.r

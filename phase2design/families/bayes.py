@@ -558,10 +558,13 @@ def _bounds(values, cut, upper):
         if cut is None:
             out.append(None if upper else -1)
         elif upper:
-            idx = np.searchsorted(v, cut, side="left")
-            out.append(int(idx) if idx < len(v) else None)
+            # as engine.bayes.stops_above / stops_below decide (the same sets even if rounding broke the
+            # monotonicity in x that the probabilities have exactly)
+            idx = np.nonzero(v >= cut)[0]
+            out.append(int(idx[0]) if len(idx) else None)
         else:
-            out.append(int(np.searchsorted(v, cut, side="right")) - 1)
+            idx = np.nonzero(v <= cut)[0]
+            out.append(int(idx[-1]) if len(idx) else -1)
     return out
 
 
