@@ -30,6 +30,7 @@ The probabilities are double-precision values accurate to about 1e-14; a thresho
 them makes a boundary depend on rounding, which :func:`near_threshold` reports.
 """
 
+import functools
 import math
 import numbers
 
@@ -111,8 +112,22 @@ def posterior_weights(prior, n):
 def posterior_tail(prior, n, rate, x=None):
     """``P(p > rate | x responses in n)`` for ``x = 0..n`` (or the counts ``x`` given).
 
-    ``rate`` may be 0 or 1 (probabilities 1 and 0).  Values are clipped to [0, 1].
+    ``rate`` may be 0 or 1 (probabilities 1 and 0).  Values are clipped to [0, 1].  Whole rows are cached
+    (read-only arrays): a search asks for the same look and rate for every maximum sample size.
     """
+    if x is None:
+        return _posterior_row(tuple(prior), int(n), float(rate))
+    return _posterior_tail(prior, n, rate, x)
+
+
+@functools.lru_cache(maxsize=4096)
+def _posterior_row(prior, n, rate):
+    out = _posterior_tail(prior, n, rate, None)
+    out.flags.writeable = False
+    return out
+
+
+def _posterior_tail(prior, n, rate, x):
     from scipy.special import betaincc
 
     xs = np.arange(n + 1) if x is None else np.atleast_1d(np.asarray(x, dtype=np.int64))

@@ -496,13 +496,29 @@ class _Thresholds:
         H, H_open = (hi, True) if hi <= r_hi else (r_hi, False)
         value = _simplest_between(L, L_open, H, H_open)
         if value is None:
+            # no double strictly inside (neighbouring doubles): a closed end of the convention's interval
+            L, L_open = (lo, lo_open) if lo >= r_lo else (r_lo, False)
+            H, H_open = (hi, hi_open) if hi <= r_hi else (r_hi, False)
+            value = _simplest_between(L, L_open, H, H_open)
+        if value is None:
             return None, ""
         a = max(lo, 0.0)
         b = min(hi, 1.0)
         return value, _interval_text(a, b, lo_open and a == lo, hi_open and b == hi)
 
     def allowed(self):
-        return [k for k in range(len(self)) if self.pick(k)[0] is not None]
+        """The choices whose threshold interval meets the range: a contiguous run of k.
+
+        The open interval (lo, hi) between consecutive values meets [r_lo, r_hi] iff lo < r_hi and
+        hi > r_lo; with lo, hi consecutive sorted values that is a range of indices (searchsorted).
+        """
+        v, K = self.v, len(self.v)
+        r_lo, r_hi = self.rng
+        first = int(np.searchsorted(v, r_lo, side="right"))   # hi = v[i] > r_lo  (i = K: hi = inf)
+        last = int(np.searchsorted(v, r_hi, side="left"))     # lo = v[i - 1] < r_hi  (i = 0: lo = -inf)
+        if first > last:
+            return range(0)
+        return range(first, last + 1) if not self.upper else range(K - last, K - first + 1)
 
     def cut(self, k):
         """The probability at or below which counts stop (futility), or at or above which (efficacy)."""
@@ -746,14 +762,14 @@ def _best_at_n(n, schedule, monitoring, prior, p0, fut_rate, equality, ranges, e
     # theta_T choice: final cut r, success iff S > r; theta_T interval between post[r] and post[r + 1]
     tT = _Thresholds(post, ranges["theta_t_range"], equality, upper=True)
     interim = schedule[:-1]
+    # the interim posterior probabilities do not depend on N_max: posterior_tail caches them per look
     post_vals = (None if monitoring == "predictive" else
                  [(EB.posterior_tail(prior, m, fut_rate), EB.posterior_tail(prior, m, p0)) for m in interim])
     best = None
-    for u_t in range(1, len(tT)):
-        # choice u_t: the totals whose posterior probability is at least the u_t-th largest value succeed
-        th_t, txt_t = tT.pick(u_t)
-        if th_t is None:
+    for u_t in tT.allowed():
+        if u_t == 0:
             continue
+        # choice u_t: the totals whose posterior probability is at least the u_t-th largest value succeed
         r = int(np.searchsorted(post, tT.cut(u_t), side="left")) - 1
         if r < 0 or r >= n:
             continue
@@ -785,7 +801,7 @@ def _best_at_n(n, schedule, monitoring, prior, p0, fut_rate, equality, ranges, e
                 d = design_at(k)
                 return d is not None and ev.oc(d)[1]
 
-            cand = [k for k in ks if k >= k_lo]
+            cand = range(max(k_lo, ks[0]), ks[-1] + 1)
             if not cand or not power_ok(cand[0]):
                 continue
             # bisection: power_ok is true on an initial segment of cand
@@ -803,6 +819,7 @@ def _best_at_n(n, schedule, monitoring, prior, p0, fut_rate, equality, ranges, e
             if not a_ok:
                 continue
             if best is None or en0 < best["en0"]:
+                th_t, txt_t = tT.pick(u_t)
                 th_l, txt_l = tl.pick(k)
                 th_u, txt_u = (None, "") if tu is None or u == 0 else tu.pick(u)
                 best = dict(n=n, schedule=schedule, design=d, en0=en0, r=r, theta_t=th_t, theta_l=th_l,
