@@ -532,3 +532,25 @@ def test_plan_and_grid_carry_the_bayesian_designs_in_full():
     post = get_family("posterior").search(0.1, 0.3, 0.05, 0.2)
     assert rows[0]["kind"] == "optimal" and rows[0]["note"] == f"design {post.optimal.label()}"
     assert rows[0]["en0"] == post.optimal.en0 and rows[0]["r"] == post.optimal.design.r
+
+
+def test_search_is_the_same_under_both_conventions():
+    # thresholds are taken strictly between breakpoints, so the convention cannot move a boundary
+    a = bayes_design(0.1, 0.3, 0.05, 0.2, monitoring="posterior")
+    b = bayes_design(0.1, 0.3, 0.05, 0.2, monitoring="posterior", equality="inclusive")
+    assert [d.design for d in a.best_by_n] == [d.design for d in b.best_by_n]
+    assert (a.optimal.theta_t, a.optimal.theta_l) == (b.optimal.theta_t, b.optimal.theta_l)
+
+
+@pytest.mark.slow
+@settings(max_examples=6, deadline=None)
+@given(st.sampled_from([0.05, 0.1, 0.2, 0.3, 0.5]), st.sampled_from([0.2, 0.25, 0.3]),
+       st.sampled_from([(0.05, 0.2), (0.1, 0.1), (0.05, 0.1)]), st.sampled_from(["predictive", "posterior"]),
+       st.booleans())
+def test_every_proposed_design_meets_alpha_and_power_exactly(p0, delta, errors, monitoring, efficacy):
+    p1 = round(p0 + delta, 12)
+    try:
+        res = bayes_design(p0, p1, *errors, monitoring=monitoring, efficacy=efficacy, every=4, first=6)
+    except NoFeasibleDesignError:
+        return
+    _check_designs(res)
