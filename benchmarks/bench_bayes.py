@@ -135,7 +135,7 @@ def main():
     assert r == rule.r and [lk.futility for lk in interim] == fut and [lk.efficacy for lk in interim] == eff
     for i, (rej, en) in enumerate(ref):
         assert abs(rej - oc.reject[i]) < 1e-12 and abs(en - oc.en[i]) < 1e-9
-    print(f"continuous monitoring, N_max = 100 (cut-offs at 99 looks + exact OC at p0, p1):")
+    print("continuous monitoring, N_max = 100 (cut-offs at 99 looks + exact OC at p0, p1):")
     print(f"  phase2design {1e3 * t_e:8.2f} ms   reference {1e3 * t_r:8.1f} ms   ratio {t_r / t_e:6.0f}x"
           f"   (same cut-offs; OC agree to 1e-12)")
     t_e, res = best_of(engine_search, 3)

@@ -21,11 +21,15 @@ from typing import Optional, Tuple
 from ._validation import check_int, check_probability, check_rate
 from .engine import bayes as EB
 from .families.bayes import (BayesianDesign, Look, MonitoringRule, bayes_design, look_schedule,  # noqa: F401
-                             monitoring_rule)
+                             monitoring_rule)  # re-exported: the library's Bayesian entry points
 from .results import _frame, _plain
 
+
+def _patients(k):
+    return "1 patient" if k == 1 else f"{k} patients"
+
 __all__ = ["posterior_probability", "predictive_probability", "PredictiveProbability", "monitoring_rule",
-           "MonitoringRule", "bayes_design", "BayesianDesign", "analyze_rule", "RuleAnalysis", "look_schedule"]
+           "MonitoringRule", "bayes_design", "BayesianDesign", "analyze_rule", "RuleAnalysis", "look_schedule", "Look"]
 
 
 def _check_data(x, n, nmax=None):
@@ -259,16 +263,16 @@ def analyze_rule(rule, s, n, *, confidence_level=0.95):
     elif d.efficacy[stage - 1] is not None and s > d.efficacy[stage - 1]:
         why = "efficacy"
     else:
-        raise ValueError(f"the rule does not stop after {n} patients with {s} responses (it continues while "
+        raise ValueError(f"the rule does not stop after {_patients(n)} with {s} responses (it continues while "
                          f"{d.futility[stage - 1]} < S <= {d.upper(stage - 1)}), got s={s}")
     promising = why == "efficacy" or (why == "final" and s > d.r)
     est = stagewise_estimates(d, stage, s, rule.p0, level)
     est.pop("t")
     post = float(EB.posterior_tail(rule.prior, n, rule.p0, [s])[0])
     if why == "futility":
-        words = f"stopped for futility after {n} patients with {s} responses: not promising by the rule"
+        words = f"stopped for futility after {_patients(n)} with {s} responses: not promising by the rule"
     elif why == "efficacy":
-        words = f"stopped for efficacy after {n} patients with {s} responses: promising by the rule"
+        words = f"stopped for efficacy after {_patients(n)} with {s} responses: promising by the rule"
     else:
         words = (f"ran to {n} patients with {s} responses: " + ("promising" if promising else "not promising")
                  + f" by the rule (promising with at least {d.r + 1})")

@@ -39,6 +39,10 @@ import numpy as np
 from .._validation import check_beta_parameter, check_choice, check_prior, check_rate
 from .design import Design
 
+
+def _patients(k):
+    return "1 patient" if k == 1 else f"{k} patients"
+
 __all__ = ["mixture_prior", "posterior_tail", "predictive_tails", "final_cut", "stops_below", "stops_above",
            "rule_design", "EQUALITIES", "prior_text"]
 
@@ -262,7 +266,7 @@ def rule_design(looks, futility, efficacy, r):
         if c_lo > c_hi:
             # every total that reaches this look stops: the trial ends here
             if b_eff is None:
-                raise ValueError(f"at the look after {n} patients every total that can reach it ({lo} to {hi}) "
+                raise ValueError(f"at the look after {_patients(n)} every total that can reach it ({lo} to {hi}) "
                                  f"stops for futility: the rule never continues and never declares the drug "
                                  f"promising from there; lower theta_L")
             ns.append(n)

@@ -336,11 +336,11 @@ def monitoring_rule(p0, *, nmax, theta_t, theta_l=None, theta_u=None, looks=None
         a = EB.stops_below(fv, theta_l, equality) if theta_l is not None else -1
         top = EB.stops_above(ev, theta_u, equality) if theta_u is not None else None
         if top is not None and top <= a:
-            raise ValueError(f"at the look after {schedule[j]} patients {top} to {a} responses would stop both for "
+            raise ValueError(f"at the look after {_patients(schedule[j])} {top} to {a} responses would stop both for "
                              f"futility and for efficacy; choose theta_l and theta_u that separate them")
         for name, th, vals in (("theta_l", theta_l, fv), ("theta_u", theta_u, ev)):
             if th is not None and EB.near_threshold(vals, th):
-                notes.append(f"at the look after {schedule[j]} patients a monitored probability lies within "
+                notes.append(f"at the look after {_patients(schedule[j])} a monitored probability lies within "
                              f"{EB.NEAR:g} of {name}: that cut-off depends on rounding; move {name} slightly")
         fut.append(a)
         eff.append(top)
@@ -752,7 +752,7 @@ def _search_notes(monitoring, schedule, prior, equality, ranges, efficacy, fut_r
             f"The boundaries change only where a threshold passes one of the probabilities it is compared with "
             f"(the posterior probabilities at N_max for theta_T, {what} at each look and count for theta_L"
             + (" and theta_U" if efficacy else "") + "): one threshold from each interval between consecutive "
-            f"values covers every distinct rule, and any threshold in a design's intervals gives the same design.",
+            "values covers every distinct rule, and any threshold in a design's intervals gives the same design.",
             f"{count} distinct designs evaluated exactly; alpha and power are exact frequentist OC of the rule.")
 
 
