@@ -327,6 +327,8 @@ def _check_designs(res):
         assert rule.design == d.design
     assert res.minimax.n == min(d.n for d in res.best_by_n)
     assert res.optimal.en0 == min(d.en0 for d in res.best_by_n)
+    sizes = [d.n for d in res.best_by_n]
+    assert sizes == sorted(set(sizes))             # one design per largest sample size
 
 
 def test_search_lee_liu_setting_meets_alpha_and_power_exactly():
@@ -362,8 +364,8 @@ def _brute_force(p0, p1, alpha, beta, nrange, every, first, monitoring, prior, r
                     continue
                 o = exact_oc(d, repr(p0)), exact_oc(d, repr(p1))
                 if o[0]["reject"] <= Fraction(repr(alpha)) and o[1]["reject"] >= 1 - Fraction(repr(beta)):
-                    if n not in best or o[0]["en"] < best[n][0]:
-                        best[n] = (o[0]["en"], d)
+                    if d.n_max not in best or o[0]["en"] < best[d.n_max][0]:
+                        best[d.n_max] = (o[0]["en"], d)
     return best
 
 
@@ -554,3 +556,48 @@ def test_every_proposed_design_meets_alpha_and_power_exactly(p0, delta, errors, 
     except NoFeasibleDesignError:
         return
     _check_designs(res)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("monitoring", ["predictive", "posterior"])
+def test_search_with_efficacy_equals_brute_force(monitoring):
+    """Every (theta_T, theta_U, theta_L) breakpoint choice, no bisection and no moving lower end."""
+    from phase2design.engine.samplespace import SampleSpace
+    from phase2design.families.bayes import _bounds, _design_or_none, _Thresholds, look_schedule
+
+    p0, p1, alpha, beta = 0.1, 0.4, 0.1, 0.2
+    rt, rl, ru = (0.8, 0.99), (0.001, 0.2), (0.9, 1.0)
+    res = bayes_design(p0, p1, alpha, beta, monitoring=monitoring, every=3, first=3, nmin=8, nmax=16,
+                       prior=(1, 1), efficacy=True)
+    pr = EB.mixture_prior((1, 1))
+    best = {}
+    for n in range(8, 17):
+        sched = look_schedule(n, every=3, first=3)
+        post = EB.posterior_tail(pr, n, p0)
+        tT = _Thresholds(post, rt, "strict", upper=True)
+        for u_t in tT.allowed():
+            if u_t == 0:
+                continue
+            r = int(np.searchsorted(post, tT.cut(u_t), side="left")) - 1
+            if not 0 <= r < n:
+                continue
+            if monitoring == "predictive":
+                fv = ev = [EB.predictive_tails(pr, m, n)[:, r + 1] for m in sched[:-1]]
+            else:
+                fv = [EB.posterior_tail(pr, m, p1) for m in sched[:-1]]
+                ev = [EB.posterior_tail(pr, m, p0) for m in sched[:-1]]
+            tl = _Thresholds(np.concatenate(fv), rl, "strict")
+            tu = _Thresholds(np.concatenate(ev), ru, "strict", upper=True)
+            for u in [0] + [u for u in tu.allowed() if u > 0]:
+                eff = _bounds(ev, tu.cut(u), True)
+                for k in tl.allowed():
+                    d = _design_or_none(sched, _bounds(fv, tl.cut(k), False), eff, r)
+                    if d is None or d.n_max != n:   # rules that end every trial early are not searched
+                        continue
+                    o = SampleSpace(d).oc_arrays([p0, p1])
+                    if o["reject"][0] <= alpha and o["reject"][1] >= 1 - beta:
+                        # keyed by the design's largest sample size (a rule can end every trial early)
+                        best[d.n_max] = min(best.get(d.n_max, np.inf), float(o["en"][0]))
+    assert {d.n for d in res.best_by_n} == set(best)
+    for d in res.best_by_n:
+        assert d.en0 == pytest.approx(best[d.n], rel=1e-12)

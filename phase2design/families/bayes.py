@@ -694,14 +694,21 @@ def bayes_design(p0, p1, alpha, beta, *, monitoring="predictive", looks=None, ev
         found = _best_at_n(n, schedule, monitoring, prior, p0, fut_rate, equality, ranges, efficacy, ev)
         if ev.near:
             near_ties.append(n)
-        if found is not None:
-            best.append(found)
+        best.extend(found)
     if not best:
         raise NoFeasibleDesignError(
             f"no {monitoring} monitoring design with N_max in {n_lo}..{n_hi} meets alpha={alpha:.10g} and "
             f"beta={beta:.10g} for p0={p0:.10g}, p1={p1:.10g} with theta_T in {ranges['theta_t_range']}, "
             f"theta_L in {ranges['theta_l_range']}: raise nmax, widen the threshold ranges or relax alpha or beta")
-    designs = [_as_design(c, p0, p1, alpha, beta, monitoring, prior, equality, fut_rate) for c in best]
+    # a rule planned for N_max can end every trial at an earlier look (every count reaching it stops): its
+    # design's largest sample size is then that look, and it competes with the designs of that size
+    by_size = {}
+    for c in best:
+        size = c["design"].n_max
+        if size not in by_size or c["en0"] < by_size[size]["en0"]:
+            by_size[size] = c
+    designs = [_as_design(by_size[size], p0, p1, alpha, beta, monitoring, prior, equality, fut_rate)
+               for size in sorted(by_size)]
     optimal = min(designs, key=lambda d: (d.en0, d.n))
     close = [d for d in designs if d.en0 <= optimal.en0 * (1 + _REL)]
     if len(close) > 1:
@@ -757,7 +764,10 @@ def _search_notes(monitoring, schedule, prior, equality, ranges, efficacy, fut_r
 
 
 def _best_at_n(n, schedule, monitoring, prior, p0, fut_rate, equality, ranges, efficacy, ev):
-    """The minimum-EN0 feasible candidate at N_max = n, as a dict, or None."""
+    """The minimum-EN0 feasible candidates of the rules planned for N_max = n, one per largest sample size.
+
+    Usually one, of size n; a rule whose every trial ends by an earlier look has that look's size.
+    """
     post = EB.posterior_tail(prior, n, p0)
     # theta_T choice: final cut r, success iff S > r; theta_T interval between post[r] and post[r + 1]
     tT = _Thresholds(post, ranges["theta_t_range"], equality, upper=True)
@@ -765,7 +775,7 @@ def _best_at_n(n, schedule, monitoring, prior, p0, fut_rate, equality, ranges, e
     # the interim posterior probabilities do not depend on N_max: posterior_tail caches them per look
     post_vals = (None if monitoring == "predictive" else
                  [(EB.posterior_tail(prior, m, fut_rate), EB.posterior_tail(prior, m, p0)) for m in interim])
-    best = None
+    best = {}   # the design's largest sample size -> the minimum-EN0 candidate
     for u_t in tT.allowed():
         if u_t == 0:
             continue
@@ -789,43 +799,55 @@ def _best_at_n(n, schedule, monitoring, prior, p0, fut_rate, equality, ranges, e
             us = [0] + [u for u in tu.allowed() if u > 0]
         else:
             tu, us = None, [0]
-        k_lo = 0  # the best k never decreases as the efficacy sets grow
+        k_hint = 0
         for u in us:
             eff_cut = None if tu is None else tu.cut(u)
             eff = _bounds(evv, eff_cut, True) if interim else []
 
             def design_at(k):
-                return _design_or_none(schedule, _bounds(fv, tl.cut(k), False), eff, r)
+                d = _design_or_none(schedule, _bounds(fv, tl.cut(k), False), eff, r)
+                # a rule that ends every trial before N_max (every count reaching some look stops) is a rule
+                # of a smaller size with other looks: left out, so that each N_max is searched exactly
+                return d if d is not None and d.n_max == n else None
 
             def power_ok(k):
                 d = design_at(k)
                 return d is not None and ev.oc(d)[1]
 
-            cand = range(max(k_lo, ks[0]), ks[-1] + 1)
-            if not cand or not power_ok(cand[0]):
+            # power_ok holds on an initial segment of ks: power falls as theta_L rises, and a choice whose
+            # futility set meets the efficacy set (posterior monitoring can do that) or that ends every trial
+            # early stays so for larger k
+            i, j = ks[0], ks[-1]
+            if not power_ok(i):
                 continue
-            # bisection: power_ok is true on an initial segment of cand
-            i, j = 0, len(cand) - 1
+            # the previous theta_U's answer is a good first probe (power rises as theta_U falls), but
+            # not a bound: the overlap with the larger efficacy sets can push the answer down
+            if i < k_hint <= j:
+                if power_ok(k_hint):
+                    i = k_hint
+                else:
+                    j = k_hint - 1
             while i < j:
                 mid = (i + j + 1) // 2
-                if power_ok(cand[mid]):
+                if power_ok(mid):
                     i = mid
                 else:
                     j = mid - 1
-            k = cand[i]
-            k_lo = k
+            k = i
+            k_hint = k
             d = design_at(k)
             a_ok, p_ok, a, pw, en0 = ev.oc(d)
             if not a_ok:
                 continue
-            if best is None or en0 < best["en0"]:
+            size = d.n_max
+            if size not in best or en0 < best[size]["en0"]:
                 th_t, txt_t = tT.pick(u_t)
                 th_l, txt_l = tl.pick(k)
                 th_u, txt_u = (None, "") if tu is None or u == 0 else tu.pick(u)
-                best = dict(n=n, schedule=schedule, design=d, en0=en0, r=r, theta_t=th_t, theta_l=th_l,
+                best[size] = dict(n=n, schedule=schedule, design=d, en0=en0, r=r, theta_t=th_t, theta_l=th_l,
                             theta_u=th_u, intervals=(("theta_t", txt_t), ("theta_l", txt_l))
                             + ((("theta_u", txt_u),) if th_u is not None else ()))
-    return best
+    return list(best.values())
 
 
 def _as_design(c, p0, p1, alpha, beta, monitoring, prior, equality, fut_rate):
