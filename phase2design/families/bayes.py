@@ -622,8 +622,10 @@ def bayes_design(p0, p1, alpha, beta, *, monitoring="predictive", looks=None, ev
     every futility set, which on every path stops no later and never turns not-promising into promising:
     alpha, power and EN0 all fall.  So the best ``theta_L`` for given ``(r, theta_U)`` is the largest whose
     power still reaches ``1 - beta``, found by bisection over the breakpoints, and the design is feasible
-    iff its alpha is at most ``alpha``.  Lowering ``theta_U`` raises power, so the best ``theta_L`` moves
-    up with it and one pass over the ``theta_U`` breakpoints suffices.
+    iff its alpha is at most ``alpha``.  Lowering ``theta_U`` raises power, so the best ``theta_L`` tends to
+    move up with it and the previous answer is the first probe of the next bisection (only a probe: rules
+    whose futility and efficacy sets meet are refused).  Rules that end every trial before ``N_max`` are
+    left out (they are rules of a smaller size with other looks).
 
     Parameters
     ----------
