@@ -762,7 +762,10 @@ def _search_notes(monitoring, schedule, prior, equality, ranges, efficacy, fut_r
             f"(the posterior probabilities at N_max for theta_T, {what} at each look and count for theta_L"
             + (" and theta_U" if efficacy else "") + "): one threshold from each interval between consecutive "
             "values covers every distinct rule, and any threshold in a design's intervals gives the same design.",
-            f"{count} distinct designs evaluated exactly; alpha and power are exact frequentist OC of the rule.")
+            f"{count} distinct designs evaluated exactly; alpha and power are exact frequentist OC of the rule. "
+            f"Ties in EN0 at one N_max (designs that differ only in the final cut-off have the same EN0) keep the "
+            f"larger final cut-off, i.e. the smaller type I error; EN0 within a relative 1e-9 is compared in "
+            f"rational arithmetic.")
 
 
 def _best_at_n(n, schedule, monitoring, prior, p0, fut_rate, equality, ranges, efficacy, ev):
@@ -842,7 +845,7 @@ def _best_at_n(n, schedule, monitoring, prior, p0, fut_rate, equality, ranges, e
             if not a_ok:
                 continue
             size = d.n_max
-            if size not in best or en0 < best[size]["en0"]:
+            if size not in best or _smaller_en0(d, en0, best[size], ev):
                 th_t, txt_t = tT.pick(u_t)
                 th_l, txt_l = tl.pick(k)
                 th_u, txt_u = (None, "") if tu is None or u == 0 else tu.pick(u)
@@ -850,6 +853,20 @@ def _best_at_n(n, schedule, monitoring, prior, p0, fut_rate, equality, ranges, e
                             theta_u=th_u, intervals=(("theta_t", txt_t), ("theta_l", txt_l))
                             + ((("theta_u", txt_u),) if th_u is not None else ()))
     return list(best.values())
+
+
+def _smaller_en0(d, en0, incumbent, ev):
+    """EN0 of ``d`` below the incumbent's; within a relative 1e-9 decided in rational arithmetic."""
+    other = incumbent["en0"]
+    inc = incumbent["design"]
+    if d == inc or abs(en0 - other) > _REL * other:
+        return en0 < other
+    if d.n == inc.n and d.futility[:-1] == inc.futility[:-1] and d.efficacy == inc.efficacy:
+        return False   # the same stops before the last look: the same EN0 exactly, whatever the final cut-off
+    from ..engine.exact import exact_oc
+
+    ev.near = True
+    return exact_oc(d, ev.fr[0])["en"] < exact_oc(incumbent["design"], ev.fr[0])["en"]
 
 
 def _as_design(c, p0, p1, alpha, beta, monitoring, prior, equality, fut_rate):
