@@ -601,3 +601,10 @@ def test_search_with_efficacy_equals_brute_force(monitoring):
     assert {d.n for d in res.best_by_n} == set(best)
     for d in res.best_by_n:
         assert d.en0 == pytest.approx(best[d.n], rel=1e-12)
+
+
+def test_a_threshold_within_rounding_of_a_probability_is_reported():
+    post = EB.posterior_tail(EB.mixture_prior((1, 1)), 20, 0.2)
+    rule = monitoring_rule(0.2, nmax=20, looks=[10], theta_t=float(post[7]) + 1e-13, prior=(1, 1))
+    assert any("depends on rounding" in note for note in rule.notes)
+    assert not monitoring_rule(0.2, nmax=20, looks=[10], theta_t=0.8, prior=(1, 1)).notes

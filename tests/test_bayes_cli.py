@@ -71,3 +71,11 @@ def test_bayes_plot_oc(capsys, tmp_path):
     code, _, err = run_main(["bayes", "--p0", "0.2", "--nmax", "40", "--looks", "10", "--theta-t", "0.8",
                              "--plot-oc", str(path)], capsys)
     assert code == 2 and "--plot-oc needs --p1" in err
+
+
+def test_bayes_csv_rows_are_the_looks(capsys):
+    code, out, _ = run_main(["bayes", "--p0", "0.2", "--nmax", "40", "--looks", "10,20,30", "--theta-t", "0.8",
+                             "--theta-l", "0.1", "--prior", "1,1", "--format", "csv"], capsys)
+    lines = out.strip().splitlines()
+    assert code == 0 and lines[0].startswith("n,futility_stop_if_at_most") and len(lines) == 5
+    assert lines[-1].startswith("40,9,10,")
