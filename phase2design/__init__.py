@@ -74,6 +74,15 @@ _EXPORTS = {
     "plot_design_space": "plots",
     "make_report": "report",
     "protocol_paragraph": "report",
+    "posterior_probability": "bayes",
+    "predictive_probability": "bayes",
+    "PredictiveProbability": "bayes",
+    "monitoring_rule": "bayes",
+    "MonitoringRule": "bayes",
+    "bayes_design": "bayes",
+    "BayesianDesign": "bayes",
+    "analyze_rule": "bayes",
+    "RuleAnalysis": "bayes",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -10,6 +10,8 @@ from phase2design.families.base import (BUILTIN, Family, Proposal, families, fam
 def test_builtin_families_in_order():
     assert family_names()[:4] == ("single", "simon", "efficacy", "three-stage")
     assert [f.name for f in families()] == list(family_names())
+    # the Bayesian monitoring families come after the existing ones
+    assert family_names()[-2:] == ("predictive", "posterior")
     # consumers use the quick classical families unless the user names others
     assert [f.name for f in select_families()] == ["single", "simon"]
     assert [f.name for f in select_families("all")] == list(family_names())

@@ -173,6 +173,10 @@ class Design:
                                  f"got {design!r}") from None
         if isinstance(design, dict):
             return cls._from_mapping(design)
+        # a result object that carries its Design (MultiStageDesign and the families' designs): that one,
+        # never a single or two-stage reading of its r and n
+        if isinstance(getattr(design, "design", None), Design):
+            return design.design
         if hasattr(design, "r") and hasattr(design, "n") and not isinstance(design, (str, tuple, list)):
             if getattr(design, "r1", None) is not None and getattr(design, "n1", None) is not None:
                 return cls.simon(design.r1, design.n1, design.r, design.n)

@@ -108,6 +108,8 @@ BUILTIN = {
     "efficacy": "phase2design.families.efficacy:EfficacyFamily",
     "three-stage": "phase2design.families.threestage:ThreeStageFamily",
     "ensign": "phase2design.families.threestage:EnsignFamily",
+    "predictive": "phase2design.families.bayes:PredictiveFamily",
+    "posterior": "phase2design.families.bayes:PosteriorFamily",
 }
 
 _loaded = {}

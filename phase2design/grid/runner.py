@@ -189,7 +189,8 @@ def grid_scenarios(p0, delta, alpha=None, beta=None, family=DEFAULT_FAMILIES, *,
         Error rates; every combination is used.  Give ``errors`` instead for
         chosen pairs.
     family : str or sequence of str
-        ``"single"`` and/or ``"simon"``.
+        Registered families (:data:`FAMILIES`); default :data:`DEFAULT_FAMILIES`, ``"single"`` and
+        ``"simon"``.
     errors : sequence of (alpha, beta), optional
         Explicit error pairs, e.g. :data:`SIMON_TABLE_ERRORS`.
 
@@ -267,6 +268,7 @@ def _compute_scenario(key):
         proposals = get_family(s.family).propose(s.p0, s.p1, s.alpha, s.beta, admissible=True)
     except NoFeasibleDesignError as e:
         return [_row(s, "none", note=str(e))]
+    # designs beyond single stage and Simon (r1/n1, r/n cannot hold them) carry their full label in the note
     return [_row(s, p.kind, r1=getattr(p.result, "r1", None), n1=getattr(p.result, "n1", None), r=p.result.r,
                  n=p.result.n, en0=p.result.en0, pet0=p.result.pet0, attained_alpha=p.result.attained_alpha,
                  power=p.result.power, q_low=p.result.q_low, q_high=p.result.q_high, design=p.result.label())

@@ -58,6 +58,7 @@ KERNEL_FILES = (
     "numerics/_jit.py",
     "numerics/_binomial.py",
     "numerics/_betabinomial.py",
+    "numerics/_bayes_kernels.py",
     "families/_search_kernels.py",
     "families/_efficacy_kernels.py",
     "families/_threestage_kernels.py",
