@@ -523,7 +523,7 @@ def test_plan_and_grid_carry_the_bayesian_designs_in_full():
     from phase2design import plan_followup, run_grid
     from phase2design.families.base import get_family
 
-    plan = plan_followup((3, 9), 0.1, 0.05, 0.2, p1=[0.3])
+    plan = plan_followup((3, 9), 0.1, 0.05, 0.2, p1=[0.3], families="simon,predictive")
     bayes_rows = [d for d in plan.designs if d.family == "predictive"]
     opt = get_family("predictive").search(0.1, 0.3, 0.05, 0.2).optimal
     assert [d.kind for d in bayes_rows] == ["optimal", "minimax"]
@@ -532,7 +532,7 @@ def test_plan_and_grid_carry_the_bayesian_designs_in_full():
     g = run_grid([0.1], 0.2, errors=[(0.05, 0.2)], family="posterior", backend="serial")
     rows = g.to_dict()["rows"]
     post = get_family("posterior").search(0.1, 0.3, 0.05, 0.2)
-    assert rows[0]["kind"] == "optimal" and rows[0]["note"] == f"design {post.optimal.label()}"
+    assert rows[0]["kind"] == "optimal" and rows[0]["design"] == post.optimal.label()
     assert rows[0]["en0"] == post.optimal.en0 and rows[0]["r"] == post.optimal.design.r
 
 
