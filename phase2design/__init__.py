@@ -65,6 +65,10 @@ _EXPORTS = {
     "design_space_data": "plots",
     "plot_design_space": "plots",
     "make_report": "report",
+    "read_design_file": "designfile",
+    "DesignFile": "designfile",
+    "stage1_redesign": "overrun",
+    "Stage1Redesign": "overrun",
     "protocol_paragraph": "report",
 }
 

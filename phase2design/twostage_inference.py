@@ -387,6 +387,10 @@ class TwoStageAnalysis(StagewiseInference):
         ``n2`` and ``P_p0(X2 > r_used - x1)`` with the actual one (never larger).
     decision : str
         The decision in words, with the adjustment if any.
+    stage1_redesign : dict or None
+        When stage 1 had another size than planned (``n1`` of :func:`analyze_two_stage`): the
+        :class:`phase2design.overrun.Stage1Redesign` as a dict.  ``r1, n1, r, n`` are then those of the
+        re-derived design, the planned one is under ``"planned"``.
     (all fields of StagewiseInference)
     """
 
@@ -401,6 +405,7 @@ class TwoStageAnalysis(StagewiseInference):
     conditional_error_planned: Optional[float]
     conditional_error_actual: Optional[float]
     decision: str
+    stage1_redesign: Optional[dict] = None
 
     def label(self):
         return f"{self.r1}/{self.n1}, {self.r}/{self.n}"
@@ -498,7 +503,8 @@ def _unpack_design(design):
     return check_two_stage(*values)
 
 
-def analyze_two_stage(design, x1, x2=None, *, n2=None, p0=None, confidence_level=0.95):
+def analyze_two_stage(design, x1, x2=None, *, n2=None, p0=None, confidence_level=0.95, n1=None, alpha=None,
+                      n1_method="exact"):
     """Decision and exact inference after a Simon two-stage trial.
 
     Parameters
@@ -519,6 +525,16 @@ def analyze_two_stage(design, x1, x2=None, *, n2=None, p0=None, confidence_level
         the plan (the cut-off is then adjusted under H0).
     confidence_level : float
         Two-sided level of the intervals.
+    n1 : int or None
+        Stage-1 patients actually evaluated, if different from the planned ``n1`` (over- or
+        under-running): the rule is first re-derived for the trial as run by
+        :func:`phase2design.overrun.stage1_redesign` (keeping the planned total ``n``; needs ``p0``), and
+        ``x1`` and ``n2`` are then read against the re-derived design.
+    alpha : float or None
+        Nominal one-sided level, used only with ``n1``: the re-derived design keeps its type I error at
+        most ``alpha`` (default: at most the planned design's exact type I error).
+    n1_method : {"exact", "ats"}
+        How ``n1`` re-derives the rule (see :mod:`phase2design.overrun`).
 
     Returns
     -------
@@ -568,6 +584,18 @@ def analyze_two_stage(design, x1, x2=None, *, n2=None, p0=None, confidence_level
     >>> res.outcome, round(res.ci_upper, 3)
     ('stopped_at_stage1', 0.394)
     """
+    redesign = None
+    if n1 is not None:
+        planned = _unpack_design(design)
+        n1 = check_int("n1", n1, minimum=1)
+        if n1 != planned[1]:
+            from .overrun import stage1_redesign
+
+            if p0 is None:
+                raise ValueError(f"p0 is required when the actual n1={n1} differs from the planned "
+                                 f"n1={planned[1]}: the rule is re-derived under H0, got None")
+            redesign = stage1_redesign(planned, n1, p0=p0, alpha=alpha, method=n1_method)
+            design = redesign.design.as_simon()
     r1, n1, r, n = _unpack_design(design)
     n2_planned = n - n1
     x1 = check_int("x1", x1, minimum=0)
@@ -610,6 +638,9 @@ def analyze_two_stage(design, x1, x2=None, *, n2=None, p0=None, confidence_level
                     f"H0 {'rejected' if reject else 'not rejected'} "
                     f"(rule: reject if {how})")
 
+    if redesign is not None:
+        decision += (f" [stage 1 had {n1} patients instead of the planned {redesign.planned.n[0]}: rule "
+                     f"re-derived as {redesign.design.label()} from {redesign.planned.label()}]")
     inf = _infer(r1, n1, n2_actual, x1, x2, stage, t, p0, level)
     values = asdict(inf)
     values["n2"] = None if stopped else n2_actual
@@ -617,4 +648,4 @@ def analyze_two_stage(design, x1, x2=None, *, n2=None, p0=None, confidence_level
         r=r, n=n, n2_planned=n2_planned, outcome=outcome, reject_h0=bool(reject),
         r_used=r_used, adjustment=adjustment,
         conditional_error_planned=ce_planned, conditional_error_actual=ce_actual,
-        decision=decision, **values)
+        decision=decision, stage1_redesign=None if redesign is None else redesign.to_dict(), **values)

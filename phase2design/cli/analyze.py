@@ -7,27 +7,55 @@ from ._common import emit, fail_bad, flat, format_option, run
 
 
 @click.command()
-@click.option("--design", required=True,
+@click.option("--design", default=None,
               help="Design the trial followed: Simon 'r1/n1,r/n', or any multi-stage design such as "
                    "'0/6,2/17,5/29' or '3:6/16,11/41' (cumulative sizes; see oc --design).")
+@click.option("--design-file", default=None, metavar="FILE",
+              help="Instead of --design: the JSON a design search (simon ... --format json) or report -o FILE.json "
+                   "wrote; its p0 and alpha are used unless given.")
+@click.option("--kind", default=None,
+              help="With --design-file holding a search result: which design (optimal (default), minimax, ...).")
 @click.option("--x1", type=int, default=None, help="Responses in stage 1 (two-stage designs).")
 @click.option("--x2", type=int, default=None, help="Responses in stage 2 (omit if the trial stopped).")
+@click.option("--n1", type=int, default=None,
+              help="Stage-1 patients actually evaluated, if not as planned: the rule is re-derived for them "
+                   "(same total n, type I error kept; needs --p0).")
 @click.option("--n2", type=int, default=None, help="Stage-2 patients actually evaluated, if not as planned.")
 @click.option("--responses", default=None, metavar="X1,X2,...",
               help="Responses in each stage run, not cumulative, e.g. 1,2,4 (any design; instead of --x1/--x2).")
 @click.option("--p0", type=float, default=None, help="Null response rate for the p-value.")
 @click.option("--confidence", type=float, default=0.95, show_default=True, help="Two-sided confidence level.")
 @format_option
-def analyze(design, x1, x2, n2, responses, p0, confidence, fmt):
+def analyze(design, design_file, kind, x1, x2, n1, n2, responses, p0, confidence, fmt):
     """Exact inference after a multi-stage trial (stage-wise ordering).
 
     Examples: phase2design analyze --design 1/10,5/29 --x1 2 --x2 4 --p0 0.1;
-    phase2design analyze --design 0/6,2/17,5/29 --responses 1,2,4 --p0 0.1
+    phase2design analyze --design 0/6,2/17,5/29 --responses 1,2,4 --p0 0.1;
+    phase2design analyze --design-file design.json --x1 2 --x2 4
     """
     from ..engine.design import Design
     from ..twostage_inference import analyze_two_stage
 
-    d = run(lambda: Design.parse(design))
+    alpha = None
+    if design_file is not None:
+        if design is not None:
+            fail_bad("give the design either as --design or as --design-file, not both")
+        from ..designfile import read_design_file
+
+        planned = run(lambda: read_design_file(design_file, kind=kind))
+        if planned.note:
+            click.echo(f"note: {planned.note}", err=True)
+        d = planned.design
+        p0 = planned.p0 if p0 is None else p0
+        alpha = planned.alpha
+    elif design is None:
+        fail_bad("give the design the trial followed: --design such as '1/10,5/29', or --design-file FILE "
+                 "(as simon ... --format json writes it)")
+    else:
+        if kind is not None:
+            fail_bad("--kind chooses a design in a --design-file; drop it with --design")
+        d = run(lambda: Design.parse(design))
+    design = d.label()
     if d.is_single:
         fail_bad(f"design must be a two-stage 'r1/n1,r/n' (or have more stages) for analyze, got {design!r}; "
                  f"use 'evaluate x/n --design r/n' for a single-stage trial")
@@ -48,8 +76,8 @@ def analyze(design, x1, x2, n2, responses, p0, confidence, fmt):
             what = "an efficacy stop" if d.has_efficacy else f"{d.stages} stages"
             fail_bad(f"design {d.label()!r} has {what}: give its data as --responses X1,X2,... (responses in "
                      f"each stage run); --x1/--x2 are for Simon designs")
-        if n2 is not None:
-            fail_bad("--n2 (a stage 2 of another size) applies to two-stage designs only")
+        if n2 is not None or n1 is not None:
+            fail_bad("--n1 and --n2 (a stage of another size) apply to two-stage designs only")
         return _analyze_multistage(d, counts, p0, confidence, fmt)
     values = d.as_simon()
     if counts is not None:
@@ -61,7 +89,8 @@ def analyze(design, x1, x2, n2, responses, p0, confidence, fmt):
         how = "--responses X1,X2" if counts is not None else "--x2"
         fail_bad(f"the stage-2 responses are missing: the trial continued to stage 2 (x1={x1} > r1={r1}); "
                  f"give them with {how}, e.g. {'--responses ' + str(x1) + ',4' if counts is not None else '--x2 4'}")
-    res = run(lambda: analyze_two_stage(values, x1, x2, n2=n2, p0=p0, confidence_level=confidence))
+    res = run(lambda: analyze_two_stage(values, x1, x2, n2=n2, p0=p0, confidence_level=confidence, n1=n1,
+                                        alpha=alpha))
     d = res.to_dict()
     row = flat(d)
 
@@ -71,8 +100,10 @@ def analyze(design, x1, x2, n2, responses, p0, confidence, fmt):
         from ..present.blocks import Items, Paragraph
 
         blocks = [Items([f"Analysis of Simon design {res.label()} with {texts.stage_data(res)}", texts.CONVENTION_2,
-                         f"Decision: {res.decision}"]),
-                  Paragraph(texts.ordering_sentence(res)), T.estimates_table(res)]
+                         f"Decision: {res.decision}"])]
+        if res.stage1_redesign is not None:
+            blocks.append(Paragraph(res.stage1_redesign["sentence"]))
+        blocks += [Paragraph(texts.ordering_sentence(res)), T.estimates_table(res)]
         if res.adjustment != "none":
             blocks.append(Paragraph(
                 f"Stage 2 enrolled {res.n2} instead of {res.n2_planned}: cut-off adjusted by {res.adjustment} "
@@ -104,4 +135,5 @@ def _analyze_multistage(design, counts, p0, confidence, fmt):
                 Paragraph(texts.ordering_sentence(res)), T.estimates_table(res, design.family)]
 
     emit(fmt, d, list(row.keys()), [list(row.values())], document)
+
 
