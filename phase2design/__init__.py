@@ -65,6 +65,8 @@ _EXPORTS = {
     "design_space_data": "plots",
     "plot_design_space": "plots",
     "make_report": "report",
+    "compare_designs": "comparison",
+    "DesignComparison": "comparison",
     "read_design_file": "designfile",
     "DesignFile": "designfile",
     "stage1_redesign": "overrun",
