@@ -188,7 +188,7 @@ def test_single_stage_paragraph():
      "needs a two-stage design"),
     (lambda: make_report(*INPUTS, observed_stages="1,x"), ValueError, "observed_stages must look like"),
     (lambda: make_report(*INPUTS, observed="3/10", threshold=1.5), ValueError, "threshold"),
-    (lambda: report_format("r.txt"), ValueError, "report file must end in .html, .htm or .md"),
+    (lambda: report_format("r.txt"), ValueError, "report file must end in .html, .htm, .md, .docx, .tex or .json"),
 ])
 def test_bad_library_input(call, exc, fragment):
     with pytest.raises(exc) as info:
@@ -320,7 +320,7 @@ def test_cli_markdown_to_stdout_without_figures(capsys):
 
 
 @pytest.mark.parametrize("extra,fragment", [
-    (["-o", "report.txt"], "report file must end in .html, .htm or .md"),
+    (["-o", "report.txt"], "report file must end in .html, .htm, .md, .docx, .tex or .json"),
     (["--design", "1/10;5/29"], "design must be 'optimal', 'minimax', 'single'"),
     (["--design", "2/1,5/29"], "r1 must be smaller than n1"),
     (["--observed", "3-9"], "observed result must look like x/n"),
