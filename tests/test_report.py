@@ -358,8 +358,18 @@ def _without_images(text):
 
 def test_docs_paragraph_and_example_report_are_current(simon, html_report):
     page = (DOCS / "report.md").read_text()
-    quoted = " ".join(line[2:] for line in page.splitlines() if line.startswith("> "))
-    assert quoted == protocol_paragraph(simon.optimal), "update docs/report.md"
+    # each quoted block (consecutive "> " lines) is one paragraph of the program's
+    blocks, current = [], []
+    for line in page.splitlines() + [""]:
+        if line.startswith("> "):
+            current.append(line[2:])
+        elif current:
+            blocks.append(" ".join(current))
+            current = []
+    assert blocks[0] == protocol_paragraph(simon.optimal), "update docs/report.md"
+    from phase2design.report import protocol_sections
+
+    assert blocks[1] == dict(protocol_sections(simon.optimal))["Analysis plan"], "update docs/report.md"
     example = (DOCS / "figures" / "report-example.html").read_text(encoding="utf-8")
     assert _without_images(example) == _without_images(html_report), "run: python docs/make_figures.py"
     for name in ("oc-curves-0.1-0.3.png", "design-space-0.1-0.3.png"):
