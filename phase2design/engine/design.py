@@ -239,7 +239,8 @@ class Design:
         named = [k for k in SEARCH_RESULT_KINDS if isinstance(d.get(k), dict)]
         if len(named) > 1:
             raise ValueError(f"design JSON is a design search result holding several designs ({', '.join(named)}); "
-                             f"choose one (command line: --kind {'|'.join(named)}), got keys {sorted(d)}")
+                             f"give one of them (e.g. its '{named[0]}' entry), or read the file with --design-file "
+                             f"FILE --kind {'|'.join(named)} (analyze, report), got keys {sorted(d)}")
         # result objects written by --format json: their label is the design in this notation
         if isinstance(d.get("label"), str):
             return cls.parse(d["label"])

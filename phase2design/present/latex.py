@@ -36,6 +36,12 @@ def latex_escape(text):
 _SECTION = {2: "section", 3: "subsection", 4: "subsubsection"}
 
 
+def _cell(text):
+    # after "\\" or "\item" a leading "[" would be read as an optional argument: shield it
+    out = latex_escape(text)
+    return "{}" + out if out.startswith("[") else out
+
+
 def _verbatim(text):
     # verbatim ends at the first \end{verbatim}; the blocks never hold one, but refuse rather than break
     if r"\end{verbatim}" in text:
@@ -62,8 +68,8 @@ def render_latex(title, blocks, figure_name=None):
     out = [r"\documentclass[11pt]{article}", r"\usepackage[utf8]{inputenc}", r"\usepackage[T1]{fontenc}",
            r"\usepackage{lmodern}", r"\usepackage[margin=2.5cm]{geometry}", r"\usepackage{booktabs}",
            r"\usepackage{graphicx}", r"\usepackage{array}", r"\setlength{\parskip}{0.5em}",
-           r"\setlength{\parindent}{0pt}", f"\\title{{{e(title)}}}", r"\date{}", r"\begin{document}",
-           r"\maketitle", ""]
+           r"\setlength{\parindent}{0pt}", f"\\title{{{e(title)}}}", r"\author{phase2design}", r"\date{}",
+           r"\begin{document}", r"\maketitle", ""]
     k = 0
     for b in blocks:
         if isinstance(b, Heading):
@@ -83,15 +89,15 @@ def render_latex(title, blocks, figure_name=None):
             if b.caption is not None:
                 out += [e(b.caption), ""]
             out += [r"\begin{center}", r"\small", f"\\begin{{tabular}}{{{spec}}}", r"\toprule",
-                    " & ".join(e(h) for h in b.headers) + r" \\", r"\midrule"]
-            out += [" & ".join(e(c) for c in row) + r" \\" for row in b.rows]
+                    " & ".join(_cell(h) for h in b.headers) + r" \\", r"\midrule"]
+            out += [" & ".join(_cell(c) for c in row) + r" \\" for row in b.rows]
             out += [r"\bottomrule", r"\end{tabular}", r"\end{center}", ""]
             if b.note is not None:
                 out += [e(b.note), ""]
         elif isinstance(b, Preformatted):
             out += [r"{\small", _verbatim(b.text), "}", ""]
         elif isinstance(b, Items):
-            out += [r"\begin{itemize}"] + [f"\\item {e(x)}" for x in b.lines] + [r"\end{itemize}", ""]
+            out += [r"\begin{itemize}"] + [f"\\item {_cell(x)}" for x in b.lines] + [r"\end{itemize}", ""]
         elif isinstance(b, Figure):
             if figure_name is None:
                 continue
