@@ -4,6 +4,8 @@ import json
 from fractions import Fraction
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 import multistage_oracle as O
 from phase2design import simon_design
@@ -133,3 +135,32 @@ def test_cli_oc_compare_without_plot_is_the_comparison(capsys):
 def test_cli_errors(args, words, capsys):
     code, out, err = _run(args, capsys)
     assert code == 2 and out == "" and words in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+@settings(max_examples=30, deadline=None)
+@given(data=st.data(), p0=st.sampled_from([Fraction(1, 10), Fraction(1, 4)]),
+       p1=st.sampled_from([Fraction(3, 10), Fraction(1, 2)]))
+def test_random_designs_against_the_oracle(data, p0, p1):
+    """Random valid designs of 1 to 3 stages, some with efficacy stops: every column is the oracle's."""
+    stages = data.draw(st.integers(1, 3))
+    sizes = sorted(data.draw(st.sets(st.integers(2, 14), min_size=stages, max_size=stages)))
+    fut, eff = [], []
+    for j, nj in enumerate(sizes[:-1]):
+        a = data.draw(st.integers(-1, nj - 2))
+        b = data.draw(st.one_of(st.none(), st.integers(a + 1, nj - 1)))
+        fut.append(a)
+        eff.append(b)
+    fut.append(data.draw(st.integers(0, sizes[-1] - 1)))
+    eff.append(None)
+    try:
+        design = Design(tuple(sizes), tuple(fut), tuple(eff))
+    except ValueError:
+        assume(False)  # a look that can never stop, or a stage never reached: not a design
+    row = compare_designs([design], float(p0), float(p1)).rows()[0]
+    t = _tuple(design)
+    o0, o1 = O.oc(t, O.probabilities(t, p0)), O.oc(t, O.probabilities(t, p1))
+    assert row["attained_alpha"] == pytest.approx(float(o0["reject"]), rel=1e-12, abs=1e-15)
+    assert row["power"] == pytest.approx(float(o1["reject"]), rel=1e-12, abs=1e-15)
+    assert row["en0"] == pytest.approx(float(o0["en"]), rel=1e-12)
+    assert row["pet1"] == pytest.approx(float(1 - o1["stop"][-1]), rel=1e-12, abs=1e-15)
