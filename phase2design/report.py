@@ -330,8 +330,8 @@ def _running_text(d, two, alpha):
             f"the drug is declared promising if the m2 stage-2 patients have more than c responses, c being the "
             f"smallest count with P(X2* > c) <= P(X2 > r - x1) under p = {d.p0:.10g}, where X2* and X2 have "
             f"binomial distributions with m2 and {d.n2} patients (phase2design analyze --n2 m2). Both rules keep "
-            f"the exact type I error of the trial at most that of the plan; the rule re-derived for each stage-1 "
-            f"size near {d.n1} is tabulated in the report.")
+            f"the exact type I error of the trial at most {level}; the rule re-derived for each stage-1 size near "
+            f"{d.n1} is tabulated below.")
 
 
 def analysis_level(alpha):

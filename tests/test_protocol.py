@@ -179,7 +179,9 @@ def check_sections(sections, d, *, alpha, beta, kind="", accrual=None, pilot=Non
         r.take(rf"If stage {NUM} has m2 evaluable patients instead of {NUM}, the final bound", 2, d.n - d.n1)
         r.take(rf"under p = {NUM}, where X2\* and X2 have binomial distributions with m2 and {NUM} patients",
                g(d.p0), d.n - d.n1)
-        r.take(rf"the rule re-derived for each stage-{NUM} size near {NUM} is tabulated", 1, d.n1)
+        r.take(rf"Both rules keep the exact type I error of the trial at most "
+               rf"(?:alpha = |the planned exact type I error )?{NUM}; the rule "
+               rf"re-derived for each stage-{NUM} size near {NUM} is tabulated below", level, 1, d.n1)
     else:
         r.take(rf"If the number of evaluable patients m differs from {NUM},", d.n)
         r.take(rf"P\(X > r_m \| p = {NUM}\) is at most (?:alpha = |the planned exact type I error ){NUM} "
