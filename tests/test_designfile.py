@@ -90,5 +90,7 @@ def test_cli_design_file_errors(tmp_path, capsys):
     assert code == 2 and "not both" in err
     code, out, err = _run(["analyze", "--x1", "2"], capsys)
     assert code == 2 and "--design-file" in err
+    code, out, err = _run(["analyze", "--design", "1/10,5/29", "--kind", "minimax", "--x1", "2", "--x2", "4"], capsys)
+    assert code == 2 and "--kind chooses a design in a --design-file" in err
     code, out, err = _run(["analyze", "--design-file", str(tmp_path / "none.json"), "--x1", "2"], capsys)
     assert code == 2 and "cannot be read" in err and "Traceback" not in err

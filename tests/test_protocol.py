@@ -535,3 +535,14 @@ def test_cli_report_design_file_with_other_design(tmp_path, capsys):
 def test_render_text_of_stage1_table(simon):
     text = render_text([stage1_size_table(simon.optimal, 0.05)])
     assert "stage-1 size m1" in text and "10 (planned)" in text
+
+
+def test_cli_docx_without_python_docx(tmp_path, capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "docx", None)  # "import docx" now raises ImportError
+    code, out, err = _run(REPORT + ["-o", str(tmp_path / "protocol.docx")], capsys)
+    assert code == 2 and "needs python-docx: pip install 'phase2design[docx]'" in err
+    assert not (tmp_path / "protocol.docx").exists()
+    with pytest.raises(ValueError, match="needs python-docx"):
+        make_report(*INPUTS, fmt="docx", figures=False)

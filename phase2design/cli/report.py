@@ -54,6 +54,13 @@ def report(p0, p1, alpha, beta, design, design_file, kind, pilot, accrual, obser
     if output == "-":
         output = None  # "-o -": standard output, as without -o
     fmt = "md" if output is None else run(lambda: report_format(output))
+    if fmt == "docx":  # before the search: a missing optional dependency is bad input, said at once
+        from ..present.docx import DOCX_MISSING
+
+        try:
+            import docx  # noqa: F401
+        except ImportError:
+            fail_bad(DOCX_MISSING)
     if design_file is not None:
         if design is not None:
             fail_bad("give the design either as --design or as --design-file, not both")
