@@ -279,13 +279,16 @@ class PilotRationale:
     warnings: tuple
 
 
-def pilot_rationale(pilot, design, p0, p1, alpha, beta, prior="jeffreys"):
-    """The :class:`PilotRationale` of ``design`` (p0, p1, alpha, beta as planned) after the pilot ``x/n``."""
+def pilot_rationale(pilot, design, p0, p1, alpha, beta, prior="jeffreys", progress=None):
+    """The :class:`PilotRationale` of ``design`` (p0, p1, alpha, beta as planned) after the pilot ``x/n``.
+
+    ``progress`` is called with the sample size the follow-up searches of ``plan_followup`` have reached.
+    """
     from .planning import NoCandidateRateError, plan_followup, predictive_oc
 
-    given = plan_followup(pilot, p0, alpha, beta, p1=[p1], prior=prior)
+    given = plan_followup(pilot, p0, alpha, beta, p1=[p1], prior=prior, progress=progress)
     try:
-        default = plan_followup(pilot, p0, alpha, beta, prior=prior)
+        default = plan_followup(pilot, p0, alpha, beta, prior=prior, progress=progress)
     except NoCandidateRateError:
         default = None
     pa, pb = given.posterior
@@ -749,7 +752,8 @@ def _report_document(p0, p1, alpha, beta, design="optimal", *, observed=None, ob
     add(Heading("Statistical considerations (for the protocol)"))
     add(Paragraph("Text for the statistical section of the protocol, every number taken from the design and "
                   "its exact operating characteristics; fill in the parts in [SQUARE BRACKETS]."))
-    rationale = None if pilot_xn is None else pilot_rationale(pilot_xn, d.design, p0, p1, alpha, beta)
+    rationale = None if pilot_xn is None else pilot_rationale(pilot_xn, d.design, p0, p1, alpha, beta,
+                                                              progress=progress)
     for heading, text in protocol_sections(d, kind=kind, alpha=alpha, beta=beta, accrual=accrual,
                                            pilot=rationale):
         add(Heading(heading, 3))

@@ -370,6 +370,7 @@ def test_tex_escapes_what_latex_reads_as_markup():
 
     assert latex_escape("a_b 50% & $x {y} #1 ~^ \\ <= >= < >") == (
         r"a\_b 50\% \& \$x \{y\} \#1 \textasciitilde{}\textasciicircum{} \textbackslash{} $\le$ $\ge$ $<$ $>$")
+    assert latex_escape("analyze --x1 2 ---") == "analyze -{}-x1 2 -{}-{}-"
 
 
 def test_tex_is_well_formed(three_formats):

@@ -19,7 +19,7 @@ _TOKEN = re.compile(r"<=|>=|[\\&%$#_{}~^<>]")
 
 
 def latex_escape(text):
-    """Text with LaTeX's special characters escaped; ``<=`` and ``>=`` set as the math signs."""
+    """Text with LaTeX's special characters escaped; ``<=`` and ``>=`` set as the math signs, ``--`` kept."""
     def sub(m):
         t = m.group(0)
         if t == "<=":
@@ -30,7 +30,8 @@ def latex_escape(text):
             return f"${t}$"
         return _SPECIAL[t]
 
-    return _TOKEN.sub(sub, text)
+    # "--" would print as an en dash: command lines (phase2design analyze --x1 ...) must keep both hyphens
+    return re.sub(r"-(?=-)", "-{}", _TOKEN.sub(sub, text))
 
 
 _SECTION = {2: "section", 3: "subsection", 4: "subsubsection"}
