@@ -18,7 +18,7 @@ sizes alone, so it can be fixed (and written down) before ``X1`` is counted:
    .. math:: r^* = \min\{c : \sum_{x_1 > r_1^*} b(x_1; m_1, p_0)\, P_{p_0}(X_2 > c - x_1) \le \alpha^*\},
              \quad X_2 \sim \mathrm{Bin}(m - m_1, p_0).
 
-   ``method="exact"`` (default): ``alpha*`` is the nominal alpha when it is known (a design file records
+   ``method="keep"`` (default): ``alpha*`` is the nominal alpha when it is known (a design file records
    it), else the planned design's own exact type I error, so the trial keeps the level it was planned
    with.  ``method="ats"`` reproduces UnplanSimon's ATS, whose target shrinks when the total falls short,
    ``alpha* = 2 - 2 Phi(z_{1 - alpha/2} / sqrt(m / n))`` for ``m <= n`` (a normal-approximation rule of
@@ -52,7 +52,7 @@ from .engine.design import Design
 
 __all__ = ["Stage1Redesign", "stage1_redesign", "ats_alpha", "METHODS"]
 
-METHODS = ("exact", "ats")
+METHODS = ("keep", "ats")
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class Stage1Redesign:
     design : Design
         The re-derived design ``r1*/m1, r*/m`` for the trial as run.
     method : str
-        ``"exact"`` or ``"ats"``.
+        ``"keep"`` (keep the level) or ``"ats"`` (UnplanSimon).
     target_alpha : float
         The level ``alpha*`` the new design's type I error must not exceed.
     target_source : str
@@ -117,7 +117,8 @@ class Stage1Redesign:
         """The re-derivation in one sentence, with its numbers."""
         p, d = self.planned, self.design
         return (f"Stage 1 had {self.n1} evaluable patients instead of the planned {p.n[0]}: the rule was re-derived "
-                f"from the sizes alone before the stage-1 responses were used ({self.method} method): stop after "
+                f"from the sizes alone, so it does not depend on the stage-1 responses"
+                f"{' (UnplanSimon ATS)' if self.method == 'ats' else ''}: stop after "
                 f"stage 1 if at most r1* = {self.r1} of {self.n1} respond (probability of stopping under H0 "
                 f"{self.pet0:.4f}, planned {self.planned_pet0:.4f}); at the end declare the drug promising if more "
                 f"than r* = {self.r} of {self.n} respond, the smallest bound with exact type I error "
@@ -183,7 +184,7 @@ def _meets(r1, m1, r, m, p0, target, exact_target):
     return exact_oc(Design.simon(r1, m1, r, m), p0)["reject"] <= exact_target
 
 
-def stage1_redesign(design, n1, *, n=None, p0, p1=None, alpha=None, method="exact"):
+def stage1_redesign(design, n1, *, n=None, p0, p1=None, alpha=None, method="keep"):
     """Re-derive a Simon rule for a stage 1 of ``n1`` patients instead of the planned size.
 
     Parameters
@@ -201,9 +202,9 @@ def stage1_redesign(design, n1, *, n=None, p0, p1=None, alpha=None, method="exac
     p1 : float, optional
         Alternative rate: the power of both designs is reported.
     alpha : float, optional
-        Nominal one-sided level.  ``method="exact"``: the target (default: the planned design's exact
+        Nominal one-sided level.  ``method="keep"``: the target (default: the planned design's exact
         type I error).  ``method="ats"``: required.
-    method : {"exact", "ats"}
+    method : {"keep", "ats"}
         See the module docstring.
 
     Returns

@@ -504,7 +504,7 @@ def _unpack_design(design):
 
 
 def analyze_two_stage(design, x1, x2=None, *, n2=None, p0=None, confidence_level=0.95, n1=None, alpha=None,
-                      n1_method="exact"):
+                      n1_method="keep"):
     """Decision and exact inference after a Simon two-stage trial.
 
     Parameters
@@ -533,7 +533,7 @@ def analyze_two_stage(design, x1, x2=None, *, n2=None, p0=None, confidence_level
     alpha : float or None
         Nominal one-sided level, used only with ``n1``: the re-derived design keeps its type I error at
         most ``alpha`` (default: at most the planned design's exact type I error).
-    n1_method : {"exact", "ats"}
+    n1_method : {"keep", "ats"}
         How ``n1`` re-derives the rule (see :mod:`phase2design.overrun`).
 
     Returns
