@@ -24,7 +24,7 @@ from typing import Optional
 from ._validation import check_probability, check_rate
 from .engine.design import SEARCH_RESULT_KINDS, Design
 
-__all__ = ["DesignFile", "read_design_file", "design_file_dict", "DEFAULT_KIND"]
+__all__ = ["DesignFile", "read_design_file", "read_design_files", "design_file_dict", "DEFAULT_KIND"]
 
 #: The design of a search result used when no kind is given.
 DEFAULT_KIND = "optimal"
@@ -170,6 +170,16 @@ def read_design_file(path, kind=None):
     family = chosen.get("family") or top.get("family") or (
         "single" if d.is_single else ("simon" if d.is_simon and ("r1" in chosen or "optimal" in top) else ""))
     return DesignFile(design=d, kind=file_kind or "", family=str(family), note=note, source=path, **vals)
+
+
+def read_design_files(path):
+    """Every design a design file holds: one :class:`DesignFile` per named kind of a search result
+    (optimal, minimax, then the family's further designs), or the one design of any other file."""
+    path = str(path)
+    named = _named(_load(path))
+    if len(named) > 1:
+        return [read_design_file(path, kind=k) for k in named]
+    return [read_design_file(path)]
 
 
 def design_file_dict(design, p0, p1, alpha, beta, kind="", family=""):

@@ -164,3 +164,17 @@ def test_random_designs_against_the_oracle(data, p0, p1):
     assert row["power"] == pytest.approx(float(o1["reject"]), rel=1e-12, abs=1e-15)
     assert row["en0"] == pytest.approx(float(o0["en"]), rel=1e-12)
     assert row["pet1"] == pytest.approx(float(1 - o1["stop"][-1]), rel=1e-12, abs=1e-15)
+
+
+def test_cli_compare_design_file(tmp_path, capsys):
+    path = tmp_path / "design.json"
+    path.write_text(json.dumps(simon_design(0.1, 0.3, 0.05, 0.2).to_dict()))
+    # phase2design compare 5/25 --design-file design.json --format json  (p0 and p1 from the file)
+    code, out, err = _run(["compare", "5/25", "--design-file", str(path), "--format", "json"], capsys)
+    assert code == 0, err
+    got = json.loads(out)
+    assert (got["p0"], got["p1"]) == (0.1, 0.3)
+    assert [(r["design"], r["kind"]) for r in got["designs"]] == [("5/25", ""), ("1/10, 5/29", "optimal"),
+                                                                  ("1/15, 5/25", "minimax")]
+    code, out, err = _run(["compare", "5/25"], capsys)
+    assert code == 2 and "give --p0 and --p1" in err

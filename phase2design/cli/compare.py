@@ -28,12 +28,15 @@ def emit_comparison(cmp, fmt):
 
 @click.command()
 @click.argument("designs", nargs=-1, metavar="DESIGN...")
-@click.option("--p0", type=float, required=True, help="Response rate of H0 (alpha, EN0 and PET0 are taken here).")
-@click.option("--p1", type=float, required=True, help="Response rate of H1 (power, EN1 and PET1 are taken here).")
+@click.option("--design-file", "design_files", multiple=True, metavar="FILE",
+              help="Add every design of a design file (all named designs of a search result, e.g. optimal and "
+                   "minimax; repeatable), after the DESIGN arguments; its p0 and p1 are used unless given.")
+@click.option("--p0", type=float, default=None, help="Response rate of H0 (alpha, EN0 and PET0 are taken here).")
+@click.option("--p1", type=float, default=None, help="Response rate of H1 (power, EN1 and PET1 are taken here).")
 @click.option("--alpha", type=float, default=None, help="Also check attained alpha <= ALPHA.")
 @click.option("--beta", type=float, default=None, help="Also check power >= 1 - BETA.")
 @format_option
-def compare(designs, p0, p1, alpha, beta, fmt):
+def compare(designs, design_files, p0, p1, alpha, beta, fmt):
     """Designs of any family side by side: n, EN and PET at p0 and p1, attained alpha, power and the rule.
 
     Each DESIGN in the notation of oc --design, cumulative sizes: '5/25' (single stage), '1/10,5/29'
@@ -43,7 +46,25 @@ def compare(designs, p0, p1, alpha, beta, fmt):
     Example: phase2design compare 1/10,5/29 1/15,5/25 5/25 3:6/16,11/41 --p0 0.1 --p1 0.3
     """
     from ..comparison import compare_designs
+    from ..designfile import read_design_files
 
-    if not designs:
-        fail_bad("give the designs to compare, e.g. compare 1/10,5/29 5/25 --p0 0.1 --p1 0.3")
-    emit_comparison(run(lambda: compare_designs(designs, p0, p1, alpha=alpha, beta=beta)), fmt)
+    items = list(designs)
+    for path in design_files:
+        for f in run(lambda path=path: read_design_files(path)):
+            # the file's own p0/p1 fill in what the command line left out
+            p0 = f.p0 if p0 is None else p0
+            p1 = f.p1 if p1 is None else p1
+            items.append(_Named(f.design, f.kind, f.family))
+    if not items:
+        fail_bad("give the designs to compare, e.g. compare 1/10,5/29 5/25 --p0 0.1 --p1 0.3 (or --design-file FILE)")
+    if p0 is None or p1 is None:
+        fail_bad("give --p0 and --p1 (the rates at which the designs are compared), or a --design-file that "
+                 "records them")
+    emit_comparison(run(lambda: compare_designs(items, p0, p1, alpha=alpha, beta=beta)), fmt)
+
+
+class _Named:
+    """A design read from a file with the kind and family the file gives it (what compare_designs keeps)."""
+
+    def __init__(self, design, kind, family):
+        self.design, self.kind, self.family = design, kind, family
