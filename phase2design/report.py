@@ -1,4 +1,4 @@
-"""A protocol-ready report of a phase II design, as one self-contained HTML or Markdown file.
+"""A protocol-ready report of a phase II design: one self-contained HTML or Markdown file, or Word or LaTeX.
 
 ``make_report(0.1, 0.3, 0.05, 0.2)`` runs the Simon search and the exact
 single-stage search for the inputs, picks the requested design and writes:
@@ -20,8 +20,19 @@ prints (built once in :mod:`phase2design.present.tables`; EN 2 decimals, PET
 3 in the design table and 4 in the OC table, error rates 4), so every number
 that ``phase2design simon``, ``single``, ``oc``, ``evaluate`` and ``analyze``
 print for the same inputs appears in the report.  The document is a list of
-:mod:`phase2design.present.blocks` rendered to HTML or Markdown.  The report
+:mod:`phase2design.present.blocks` rendered to HTML or Markdown, or by
+:mod:`phase2design.present.docx` and :mod:`phase2design.present.latex` to
+Word and LaTeX (:func:`write_report` writes any of them, a .tex with its
+figures as PNG files beside it, or the design file as JSON).  The report
 holds no date, so the same inputs always give the same file.
+
+The statistical considerations (:func:`protocol_sections`) add to the
+paragraph what a review board asks for: the endpoint and evaluable
+population as placeholders, accrual at the interim, the rules for a stage of
+another size (:mod:`phase2design.overrun` and the conditional-error rule of
+:func:`phase2design.analyze_two_stage`), the analysis plan, the rationale for
+p0 and p1 with the pilot's posterior and the design's assurance
+(:func:`pilot_rationale`), and the software version.
 """
 
 import io
