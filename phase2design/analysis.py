@@ -12,7 +12,7 @@ conditional error principle.
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-from ._validation import check_int, check_probability, check_rate
+from ._validation import check_int, check_rate
 from .engine.design import Design
 from .engine.inference import stagewise_estimates
 from .results import _frame, _plain
@@ -49,6 +49,10 @@ class DesignAnalysis:
         Exact and mid-p two-sided limits at ``confidence_level``.
     umvue, median_unbiased, median_unbiased_midp, naive_estimate : float
     ordering : str
+    alpha, lower_bound, test_rejects, design_alpha, level_source
+        As in :class:`phase2design.twostage_inference.TwoStageAnalysis`: the one-sided level, the exact
+        one-sided ``1 - alpha`` lower bound, whether the stage-wise test rejects at ``alpha``, the design's
+        own exact type I error at p0, and where ``confidence_level`` came from.
     """
 
     design: Design
@@ -72,6 +76,11 @@ class DesignAnalysis:
     median_unbiased_midp: float
     naive_estimate: float
     ordering: str = "stage-wise (Jennison & Turnbull 2000, section 8.4)"
+    alpha: Optional[float] = None
+    lower_bound: Optional[float] = None
+    test_rejects: Optional[bool] = None
+    design_alpha: Optional[float] = None
+    level_source: str = "default"
 
     def to_dict(self):
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -112,7 +121,7 @@ def _walk(design, responses):
     raise ValueError(f"responses must give at least one stage, got {list(responses)!r}")
 
 
-def analyze_design(design, responses, *, p0=None, confidence_level=0.95):
+def analyze_design(design, responses, *, p0=None, confidence_level=None, alpha=None):
     """The design's decision and exact stage-wise inference after the trial.
 
     Parameters
@@ -123,8 +132,12 @@ def analyze_design(design, responses, *, p0=None, confidence_level=0.95):
         design's rule stopped the trial.
     p0 : float or None
         Null rate for the p-values.
-    confidence_level : float
-        Two-sided level of the intervals.
+    confidence_level : float, optional
+        Two-sided level of the intervals; default ``1 - 2 alpha`` with ``alpha`` (the interval that
+        matches the one-sided level-alpha test), else 0.95.
+    alpha : float, optional
+        The design's one-sided level: adds the exact stage-wise test and the one-sided ``1 - alpha``
+        lower bound.
 
     Returns
     -------
@@ -143,8 +156,19 @@ def analyze_design(design, responses, *, p0=None, confidence_level=0.95):
     stage, total, why = _walk(d, responses)
     if p0 is not None:
         p0 = check_rate("p0", p0)
-    level = check_probability("confidence_level", confidence_level)
+    from .engine.inference import stagewise_test
+    from .engine.oc import design_oc
+    from .twostage_inference import check_alpha, level_for_alpha
+
+    alpha = check_alpha(alpha)
+    level, source = level_for_alpha(alpha, confidence_level)
     est = stagewise_estimates(d, stage, total, p0, level)
+    extra = {"alpha": alpha, "level_source": source}
+    if alpha is not None:
+        test = stagewise_test(d, stage, total, p0, alpha)
+        extra.update(lower_bound=test["lower_bound"], test_rejects=test["rejects"])
+    if p0 is not None:
+        extra["design_alpha"] = float(design_oc(d, [p0]).reject[0])
     promising = why == "efficacy" or (why == "final" and total > d.r)
     n = d.n[stage - 1]
     if why == "futility":
@@ -160,4 +184,4 @@ def analyze_design(design, responses, *, p0=None, confidence_level=0.95):
     est.pop("t")
     return DesignAnalysis(design=d, responses=tuple(int(x) for x in responses), stage=stage, total=total,
                           patients=n, stopped_for=why, promising=promising, decision=words, p0=p0,
-                          confidence_level=level, **est)
+                          confidence_level=level, **extra, **est)

@@ -316,13 +316,21 @@ class PlannedDesign:
     assurance: float
     expected_n: float
     pet: float
+    family: str = ""
+    bounds: Optional[str] = None
 
     def label(self):
+        if self.bounds is not None:
+            return self.bounds
         if self.r1 is None:
             return f"{self.r}/{self.n}"
         return f"{self.r1}/{self.n1}, {self.r}/{self.n}"
 
     def rule(self):
+        if self.bounds is not None:
+            from .engine.design import Design
+
+            return Design.parse(self.bounds).rule()
         if self.r1 is None:
             return (f"treat {self.n} patients; declare the drug promising (reject H0) if more than {self.r} "
                     f"respond, i.e. at least {self.r + 1} of {self.n}")
@@ -454,7 +462,7 @@ def _check_p1_list(p1, p0):
 
 
 def plan_followup(pilot, p0, alpha, beta, *, p1=None, prior="jeffreys", pilot_weight=1.0, plausibility=0.2,
-                  levels=DEFAULT_LEVELS, min_difference=0.05, progress=None):
+                  levels=DEFAULT_LEVELS, min_difference=0.05, progress=None, families=None):
     """Follow-up designs after a pilot, for each candidate p1, with their assurance.
 
     For each candidate ``p1``: the single-stage design (A'Hern 2001, strict
@@ -498,6 +506,9 @@ def plan_followup(pilot, p0, alpha, beta, *, p1=None, prior="jeffreys", pilot_we
         A default candidate must be at least ``p0 + min_difference``.
     progress : callable, optional
         Called with the total sample size n each design search has reached (for a progress note).
+    families : str or sequence of str, optional
+        Design families to propose (see :func:`phase2design.families.base.select_families`): default the
+        single-stage and Simon designs; ``"all"`` or names such as ``"simon,three-stage"``.
 
     Returns
     -------
@@ -594,23 +605,25 @@ def plan_followup(pilot, p0, alpha, beta, *, p1=None, prior="jeffreys", pilot_we
             warnings.append(f"p1 = {c.p1:.10g} is implausible given the pilot: P(p >= {c.p1:.10g} | pilot) = "
                             f"{c.posterior_prob_at_least:.3f} < {plausibility:.10g}; designs powered for it are "
                             f"likely to miss a drug with a lower rate (see their assurance)")
-        designs.extend(_designs_for(p0, c.p1, alpha, beta, pa, pb, progress))
+        designs.extend(_designs_for(p0, c.p1, alpha, beta, pa, pb, progress, families))
     return FollowupPlan(
         pilot_x=x, pilot_n=n, p0=p0, alpha=alpha, beta=beta, prior=(a, b), pilot_weight=w, posterior=(pa, pb),
         posterior_prob_above_p0=prob_at_least(p0), plausibility=plausibility, candidate_rule=rule,
         candidates=tuple(candidates), designs=tuple(designs), warnings=tuple(warnings))
 
 
-def _designs_for(p0, p1, alpha, beta, pa, pb, progress=None):
-    """Every registered family's proposals for p1, each with its assurance under Beta(pa, pb)."""
-    from .families.base import families
+def _designs_for(p0, p1, alpha, beta, pa, pb, progress=None, families=None):
+    """The chosen families' proposals for p1, each with its assurance under Beta(pa, pb)."""
+    from .families.base import select_families
 
     out = []
-    for family in families():
+    for family in select_families(families):
         for prop in family.propose(p0, p1, alpha, beta, progress=progress):
             t = prop.result
             oc = predictive_oc(prop.design, pa, pb)
+            simple = prop.design.is_single or prop.design.is_simon
             out.append(PlannedDesign(p1=p1, kind=prop.kind, r1=getattr(t, "r1", None), n1=getattr(t, "n1", None),
                                      r=t.r, n=t.n, en0=t.en0, pet0=t.pet0, attained_alpha=t.attained_alpha,
-                                     power=t.power, assurance=oc.assurance, expected_n=oc.expected_n, pet=oc.pet))
+                                     power=t.power, assurance=oc.assurance, expected_n=oc.expected_n, pet=oc.pet,
+                                     family=family.name, bounds=None if simple else prop.design.label()))
     return out

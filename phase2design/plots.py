@@ -19,12 +19,18 @@ _FIG_EXTENSIONS = (".png", ".svg", ".pdf")
 
 
 def _panels(ev):
-    """(title, rate, pmf, boundary, boundary_label) for the threshold and, if given, p0."""
+    """(title, rate, pmf, boundary, boundary_label, tail) for the threshold and p0, whichever are given.
+
+    With neither, one panel at the observed rate x/n: the distribution the data estimate, with no
+    boundary (``n + 1``) and no tail (``None``).
+    """
     out = []
     t = ev.threshold
-    pmf, _, _ = K._binom_tables(ev.n, t.threshold)
-    out.append((f"if the true rate is the threshold {100 * t.threshold:.10g}%", t.threshold, pmf,
-                t.responses_needed, f"criterion met from {t.responses_needed} (x/n >= {t.threshold:.10g})", "lower"))
+    if t is not None:
+        pmf, _, _ = K._binom_tables(ev.n, t.threshold)
+        out.append((f"if the true rate is the threshold {100 * t.threshold:.10g}%", t.threshold, pmf,
+                    t.responses_needed, f"criterion met from {t.responses_needed} (x/n >= {t.threshold:.10g})",
+                    "lower"))
     if ev.p0 is not None:
         pmf0, _, _ = K._binom_tables(ev.n, ev.p0)
         if ev.design is not None:
@@ -34,6 +40,10 @@ def _panels(ev):
         else:
             b, lab = ev.p0_boundary, f"exact test at alpha {ev.alpha:.10g}: rejects p0 from {ev.p0_boundary}"
         out.append((f"if the true rate is p0 = {100 * ev.p0:.10g}%", ev.p0, pmf0, b, lab, "upper"))
+    if not out:
+        pmf, _, _ = K._binom_tables(ev.n, ev.estimate)
+        out.append((f"if the true rate is the observed {100 * ev.estimate:.1f}% (x/n)", ev.estimate, pmf,
+                    ev.n + 1, "", None))
     return out
 
 
@@ -48,6 +58,20 @@ _TEXT_ROWS = 80
 _TEXT_BINS = 40
 #: Counts less probable than this are folded in the text picture.
 _TEXT_FOLD = 1e-4
+
+
+def _fmt4(p):
+    """A probability as every table prints it (4 decimals, "<0.0001" below): present.render.fmt."""
+    from .present.render import fmt
+
+    return fmt(float(p), 4)
+
+
+def _eq4(p):
+    """``"= 0.0530"`` or ``"< 0.0001"``: a probability after a symbol (present.render.equals)."""
+    from .present.render import equals
+
+    return equals(float(p), 4)
 
 
 def _support(pmf):
@@ -70,7 +94,7 @@ def evaluation_distributions(ev):
     for title, rate, pmf, b, lab, tail in _panels(ev):
         pmf = np.asarray(pmf)
         k = np.arange(ev.n + 1)
-        mask = k <= ev.x if tail == "lower" else k >= ev.x
+        mask = (k <= ev.x) if tail == "lower" else (k >= ev.x) if tail == "upper" else np.zeros(k.size, bool)
         out.append({"title": title, "rate": rate, "k": k, "pmf": pmf, "observed": ev.x, "boundary": b,
                     "boundary_label": lab, "tail": tail, "tail_mask": mask, "tail_prob": float(pmf[mask].sum()),
                     "support": _support(pmf)})
@@ -115,10 +139,10 @@ def _text_panel_grouped(lines, panel, n, width, klo, khi):
         if (klo <= a and e <= khi) or marks:
             bar = "#" * max(int(round(width * p / top)), 1 if p > 0 else 0)
             sep = "=" if a >= b else "|"
-            lines.append(f"{lab:>{kw}}  {p:7.4f} {sep}{bar:<{width}} {'  '.join(marks)}".rstrip())
+            lines.append(f"{lab:>{kw}}  {_fmt4(p):>7} {sep}{bar:<{width}} {'  '.join(marks)}".rstrip())
         else:
             count = e - a + 1
-            lines.append(f"{lab:>{kw}}  {p:7.4f}  (folded: {count} value{'s' if count > 1 else ''}, each "
+            lines.append(f"{lab:>{kw}}  {_fmt4(p):>7}  (folded: {count} value{'s' if count > 1 else ''}, each "
                          f"P(X=k) < {_TEXT_FOLD:g})")
     return kw
 
@@ -152,7 +176,8 @@ def evaluation_text_plot(ev, width=40):
             kw = max(4, len(f"{hi + 1}-{ev.n}"), len(f"0-{lo - 1}"))
             lines.append(f"{'k':>{kw}}  {'P(X=k)':>7}")
             if lo > 0:
-                lines.append(f"{'0-' + str(lo - 1):>{kw}}  {float(pmf[:lo].sum()):7.4f}  (folded)")
+                head = "0" if lo == 1 else f"0-{lo - 1}"
+                lines.append(f"{head:>{kw}}  {_fmt4(pmf[:lo].sum()):>7}  (folded)")
             for k in range(lo, hi + 1):
                 bar = "#" * max(int(round(width * float(pmf[k]) / top)), 1 if pmf[k] > 0 else 0)
                 marks = []
@@ -161,12 +186,14 @@ def evaluation_text_plot(ev, width=40):
                 if k == b:
                     marks.append(f"<- {panel['boundary_label']}")
                 sep = "=" if k >= b else "|"
-                lines.append(f"{k:>{kw}}  {float(pmf[k]):7.4f} {sep}{bar:<{width}} {'  '.join(marks)}".rstrip())
+                lines.append(f"{k:>{kw}}  {_fmt4(pmf[k]):>7} {sep}{bar:<{width}} {'  '.join(marks)}".rstrip())
             if hi < ev.n:
-                lines.append(f"{str(hi + 1) + '-' + str(ev.n):>{kw}}  {float(pmf[hi + 1:].sum()):7.4f}  (folded)")
+                tail = str(ev.n) if hi + 1 == ev.n else f"{hi + 1}-{ev.n}"
+                lines.append(f"{tail:>{kw}}  {_fmt4(pmf[hi + 1:].sum()):>7}  (folded)")
         rel = "<=" if panel["tail"] == "lower" else ">="
-        lines.append(f"{'':{kw + 2}}('=' bars: counts meeting the boundary; P(X {rel} {obs}) = "
-                     f"{panel['tail_prob']:.4f})")
+        if panel["tail"] is not None:
+            lines.append(f"{'':{kw + 2}}('=' bars: counts meeting the boundary; P(X {rel} {obs}) "
+                         f"{_eq4(panel['tail_prob'])})")
         lines.append("")
     return "\n".join(lines).rstrip()
 
@@ -248,7 +275,7 @@ def plot_evaluation(ev, path=None):
         s0, s1 = panel["support"]
         k, pmf, low = panel["k"][s0:s1 + 1], panel["pmf"][s0:s1 + 1], panel["tail_mask"][s0:s1 + 1]
         rel = "<=" if panel["tail"] == "lower" else ">="
-        label = f"P(X {rel} {obs}) = {panel['tail_prob']:.4f}"
+        label = None if panel["tail"] is None else f"P(X {rel} {obs}) {_eq4(panel['tail_prob'])}"
         if k.size <= _MAX_BARS:
             ax.bar(k[low], pmf[low], color="0.35", edgecolor="black", linewidth=0.6, label=label)
             ax.bar(k[~low], pmf[~low], color="0.85", edgecolor="black", linewidth=0.6)
@@ -272,7 +299,8 @@ def plot_evaluation(ev, path=None):
             marks = [obs] + ([b] if b <= ev.n else [])
             ax.set_xlim(min(s0, *marks) - 0.7, max(s1, *marks) + 0.7)
         ax.set_ylim(0, float(pmf.max()) * 1.35)
-        ax.legend(fontsize=8, frameon=False, loc="upper right")
+        if panel["tail"] is not None or b <= ev.n:  # the panel at x/n alone has nothing to label
+            ax.legend(fontsize=8, frameon=False, loc="upper right")
     if path is not None:
         save_figure(fig, path)
     return fig
@@ -507,7 +535,18 @@ def design_space_data(result):
         "admissible": [{"kind": d.kind, "label": d.label(), "n": d.n, "en0": d.en0, "q_low": d.q_low,
                         "q_high": d.q_high} for d in result.admissible],
         "p0": result.p0, "p1": result.p1, "alpha": result.alpha, "beta": result.beta,
+        "title": _family_title(result),
     }
+
+
+def _family_title(result):
+    """How the design-space title names the family: "Simon two-stage", "Three-stage", ..."""
+    name = getattr(result, "family", None)
+    if name is None:
+        return "Simon two-stage"
+    from .families.base import get_family
+
+    return get_family(name).title.split(" (")[0]
 
 
 def plot_design_space(result, path=None):
@@ -582,7 +621,7 @@ def plot_design_space(result, path=None):
     ax.tick_params(labelsize=9)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(fontsize=8.5, frameon=False, loc="upper right")
-    ax.set_title(f"Simon two-stage designs for p0 = {data['p0']:.10g}, p1 = {data['p1']:.10g}, "
+    ax.set_title(f"{data['title']} designs for p0 = {data['p0']:.10g}, p1 = {data['p1']:.10g}, "
                  f"alpha = {data['alpha']:.10g}, beta = {data['beta']:.10g}", fontsize=10)
 
     hatches = ("", "///", "...", "\\\\\\", "xxx", "---")
@@ -632,17 +671,19 @@ def oc_comparison_designs(result, single=None, chosen=None):
     """
     if not hasattr(result, "admissible"):
         raise TypeError(f"result must be a SimonResult from simon_design(), got {type(result).__name__}")
+    from .engine.design import Design
+
     half = next((d for d in result.admissible if d.q_low <= 0.5 <= d.q_high), None)
     candidates = [chosen, result.optimal, result.minimax, half, single]
     designs, labels, seen = [], [], set()
     for i, d in enumerate(candidates):
         if d is None:
             continue
-        key = (getattr(d, "r1", None), getattr(d, "n1", None), d.r, d.n)
+        key = Design.parse(d)
         if key in seen:
             continue
         seen.add(key)
-        if hasattr(d, "r1"):
+        if hasattr(d, "r1") or hasattr(d, "stages"):
             text = f"{d.kind or 'two stage'} {d.label()}"
             if d is half and d.kind == "admissible":
                 text += " (best at q = 0.5)"

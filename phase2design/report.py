@@ -45,6 +45,7 @@ from ._validation import check_choice, check_int, check_probability, check_rate,
 from .engine.design import Design
 from .present import tables, texts
 from .present.blocks import Figure, Heading, Items, Paragraph, Preformatted, Table
+from .present.render import fmt as cell
 from .present.render import render_html, render_markdown
 
 DESIGN_CHOICES = ("optimal", "minimax", "single")
@@ -367,7 +368,8 @@ def _analysis_text(d, two, alpha):
                 f"on the stage-wise ordering of the two-stage sample space (Koyama and Chen 2008); the p-value is "
                 f"at most the attained type I error {d.attained_alpha:.4f} exactly when the design declares the "
                 f"drug promising. They are computed with phase2design analyze --design "
-                f"{d.r1}/{d.n1},{d.r}/{d.n} --x1 x1 --x2 x2 --p0 {d.p0:.10g} --confidence {level:.10g}.")
+                f"{d.r1}/{d.n1},{d.r}/{d.n} --x1 x1 --x2 x2 --p0 {d.p0:.10g} "
+                + (f"--alpha {alpha:.10g}." if alpha is not None else f"--confidence {level:.10g}."))
     return (f"The response rate will be estimated by the proportion of responders x/{d.n}, with the exact "
             f"(Clopper-Pearson 1934) two-sided {lvl} confidence interval{match} and the exact one-sided binomial "
             f"p-value P(X >= x | p = {d.p0:.10g}); the p-value is at most the attained type I error "
@@ -575,7 +577,7 @@ def _oc_table_grid(p0, p1):
 
 
 def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observed_stages=None,
-                threshold=None, confidence_level=0.95, nmax=None, fmt="html", figures=True, command=None,
+                threshold=None, confidence_level=None, nmax=None, fmt="html", figures=True, command=None,
                 progress=None, pilot=None, accrual=None, figure_name=None):
     """A self-contained report of a phase II design for a protocol (HTML or Markdown).
 
@@ -599,10 +601,12 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
         ``"x1,x2"``) for a two-stage design: adds
         :func:`phase2design.analyze_two_stage` (stage-wise ordering).
     threshold : float, optional
-        Rate for the threshold comparison of ``observed`` (default p1).
-    confidence_level : float
-        Two-sided level of the stage-wise interval (default 0.95); ``observed``
-        uses evaluate's default 90% and 95% Clopper-Pearson intervals.
+        A success criterion the user gave for ``observed`` (met if x/n >= threshold); without it no
+        criterion is judged (p1 is the design's alternative, not a criterion).
+    confidence_level : float, optional
+        Two-sided level of the stage-wise interval (default ``1 - 2 alpha``, the interval that matches
+        the one-sided level-alpha test; its lower limit is the one-sided ``1 - alpha`` bound, also
+        shown); ``observed`` uses evaluate's default 90% and 95% Clopper-Pearson intervals.
     nmax : int, optional
         Largest n for both searches.
     fmt : {"html", "md", "docx", "tex"}
@@ -643,11 +647,11 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
 
 
 def _report_document(p0, p1, alpha, beta, design="optimal", *, observed=None, observed_stages=None,
-                     threshold=None, confidence_level=0.95, nmax=None, fmt="html", figures=True, command=None,
+                     threshold=None, confidence_level=None, nmax=None, fmt="html", figures=True, command=None,
                      progress=None, pilot=None, accrual=None, figure_name=None):
     """(title, blocks) of the report; see :func:`make_report`."""
     from .engine.oc import NoFeasibleDesignError, single_stage_oc, two_stage_oc
-    from .families.base import families, get_family
+    from .families.base import get_family, select_families
 
     fmt = check_choice("fmt", fmt, FORMATS)
     if fmt == "tex" and figures and figure_name is None:
@@ -660,15 +664,16 @@ def _report_document(p0, p1, alpha, beta, design="optimal", *, observed=None, ob
         raise ValueError("give observed (a total x/n) or observed_stages (x1, x2), not both")
     obs = None if observed is None else _parse_observed(observed)
     stages = None if observed_stages is None else _parse_stages(observed_stages)
-    level = check_probability("confidence_level", confidence_level)
+    level = None if confidence_level is None else check_probability("confidence_level", confidence_level)
     _parse_design_arg(design)  # a malformed design fails before the search
     # Simon's search validates the inputs and must succeed (the figures show its design space); every
     # other registered family may find nothing
     simon = get_family("simon").search(p0, p1, alpha, beta, nmax=nmax, progress=progress)
     p0, p1, alpha, beta = simon.p0, simon.p1, simon.alpha, simon.beta
-    threshold = p1 if threshold is None else check_rate("threshold", threshold)
+    # a criterion is judged only when the user gives one: p1 is the design's alternative, not a criterion
+    threshold = None if threshold is None else check_rate("threshold", threshold)
     searched = {"simon": simon}
-    for family in families():
+    for family in select_families():
         if family.name not in searched:
             try:
                 searched[family.name] = family.search(p0, p1, alpha, beta, nmax=nmax, progress=progress)
@@ -693,8 +698,8 @@ def _report_document(p0, p1, alpha, beta, design="optimal", *, observed=None, ob
                    + (f" --observed {obs[0]}/{obs[1]}" if obs else "")
                    + (f" --observed-stages {stages[0]}" + ("" if stages[1] is None else f",{stages[1]}")
                       if stages else "")
-                   + (f" --threshold {threshold:.10g}" if obs and threshold != p1 else "")
-                   + (f" --confidence {level:.10g}" if stages and level != 0.95 else "")
+                   + (f" --criterion {threshold:.10g}" if obs and threshold is not None else "")
+                   + (f" --confidence {level:.10g}" if stages and level is not None else "")
                    + (f" --pilot {pilot_xn[0]}/{pilot_xn[1]}" if pilot_xn else "")
                    + (f" --accrual {accrual}" if accrual else ""))
     add(Paragraph(f"Single-arm phase II trial with a binary endpoint (response yes/no). Generated by phase2design "
@@ -714,7 +719,8 @@ def _report_document(p0, p1, alpha, beta, design="optimal", *, observed=None, ob
     if nmax is not None:
         rows.append(["nmax (largest n searched)", str(nmax)])
     if obs is not None:
-        rows.append(["observed", f"{obs[0]}/{obs[1]} (threshold {threshold:.10g})"])
+        rows.append(["observed", f"{obs[0]}/{obs[1]}" + ("" if threshold is None else
+                                                         f" (criterion x/n >= {threshold:.10g})")])
     if stages is not None:
         rows.append(["observed by stage", f"x1 = {stages[0]}" + ("" if stages[1] is None else
                                                                  f", x2 = {stages[1]}")])
@@ -741,14 +747,14 @@ def _report_document(p0, p1, alpha, beta, design="optimal", *, observed=None, ob
                          "power = P(X > r | p1)\n"
                          "b(x; n, p) = C(n, x) p^x (1 - p)^(n - x)"))
     meets_a, meets_b = d.attained_alpha <= alpha, d.power >= 1.0 - beta
-    rows = [["type I error (attained alpha)", f"{d.attained_alpha:.4f}", _exact(d.attained_alpha),
+    rows = [["type I error (attained alpha)", cell(d.attained_alpha, 4), _exact(d.attained_alpha),
              f"<= {alpha:.10g}: {'yes' if meets_a else 'NO'}"],
-            ["power", f"{d.power:.4f}", _exact(d.power), f">= {1.0 - beta:.10g}: {'yes' if meets_b else 'NO'}"]]
+            ["power", cell(d.power, 4), _exact(d.power), f">= {1.0 - beta:.10g}: {'yes' if meets_b else 'NO'}"]]
     if two:
-        rows += [["EN0 (expected sample size at p0)", f"{d.en0:.2f}", _exact(d.en0), ""],
-                 ["PET0 (probability of early termination at p0)", f"{d.pet0:.3f}", _exact(d.pet0), ""],
-                 ["EN1 (expected sample size at p1)", f"{d.en1:.2f}", _exact(d.en1), ""],
-                 ["PET1 (probability of early termination at p1)", f"{d.pet1:.3f}", _exact(d.pet1), ""]]
+        rows += [["EN0 (expected sample size at p0)", cell(d.en0, 2), _exact(d.en0), ""],
+                 ["PET0 (probability of early termination at p0)", cell(d.pet0, 3), _exact(d.pet0), ""],
+                 ["EN1 (expected sample size at p1)", cell(d.en1, 2), _exact(d.en1), ""],
+                 ["PET1 (probability of early termination at p1)", cell(d.pet1, 3), _exact(d.pet1), ""]]
         if d.q_low is not None:
             rows.append(["q range (admissible: minimises q n + (1 - q) EN0)",
                          d.q_range_text(), f"{_exact(d.q_low)} only" if d.q_single else
@@ -776,7 +782,7 @@ def _report_document(p0, p1, alpha, beta, design="optimal", *, observed=None, ob
     # every registered family's candidates, the chosen design's family first
     add(Heading("Candidate designs"))
     chosen = "simon" if two else "single"
-    for family in sorted(families(), key=lambda f: f.name != chosen):
+    for family in sorted(select_families(), key=lambda f: f.name != chosen):
         for block in family.report_blocks(searched.get(family.name), p0, p1, alpha, beta):
             add(block)
 
@@ -854,40 +860,49 @@ def _observed_sections(doc, d, two, obs, stages, p0, alpha, threshold, level, fi
     if obs is not None:
         x, n = obs
         on_design = n in ((d.n1, d.n) if two else (d.n,))
-        ev = evaluate(x, n, threshold, p0=p0, design=spec if on_design else None, alpha=alpha)
+        ev = evaluate(x, n, threshold, p0=p0, p1=d.p1, design=spec if on_design else None, alpha=alpha)
+        crit = "" if threshold is None else f" --threshold {threshold:.10g}"
         if on_design:
-            intro = (f"Observed {x}/{n}, judged against the threshold {threshold:.10g} (met if x/n >= "
-                     f"{threshold:.10g}), against p0 = {p0:.10g} and by the rule of {d.label()}. Same numbers as: "
-                     f"phase2design evaluate {x}/{n} --threshold {threshold:.10g} --p0 {p0:.10g} --design {spec} "
-                     f"--alpha {alpha:.10g}")
+            data = None
+            same = (f"phase2design evaluate {x}/{n}{crit} --p0 {p0:.10g} --p1 {d.p1:.10g} --design {spec} "
+                    f"--alpha {alpha:.10g}")
+            intro = f"Observed {x}/{n}, a stage of {d.label()}."
         else:
             # e.g. the pilot that motivates the planned trial: its n is not a stage of this design
+            data = f"earlier data, {n} patients, not a stage of this design"
+            same = f"phase2design evaluate {x}/{n}{crit} --p0 {p0:.10g} --alpha {alpha:.10g}"
             intro = (f"Observed {x}/{n}: {n} patients is not a stage of {d.label()}, so these data are read as "
-                     f"earlier data (such as a pilot), judged against the threshold {threshold:.10g} (met if "
-                     f"x/n >= {threshold:.10g}) and against p0 = {p0:.10g}, not by the design's rule. Same numbers as: "
-                     f"phase2design evaluate {x}/{n} --threshold {threshold:.10g} --p0 {p0:.10g} --alpha {alpha:.10g}")
-        add(Paragraph(intro))
-        add(Items(ev.summary()))
+                     f"earlier data (such as a pilot), not by the design's rule.")
+        add(Paragraph(f"{intro} Each line below names the question it answers and the data it uses"
+                      + ("" if threshold is not None else "; no criterion was given (p1 is the design's "
+                         "alternative, not a success criterion)") + f". Same numbers as: {same}"))
+        add(Items(ev.summary(data, None if threshold is None else f"--criterion {threshold:.10g}")))
         add(tables.interval_table(ev))
         if two and n == d.n:
-            add(Paragraph("The intervals and p-values above treat all patients as one sample. After a two-stage design "
-                          "the exact analysis uses the stage-wise ordering (Koyama and Chen 2008): give the stage data "
-                          "(--observed-stages x1,x2) for it."))
+            add(Paragraph("The intervals and the single-stage test treat all patients as one sample. The exact "
+                          "analysis after a two-stage design uses the stage-wise ordering (Koyama and Chen 2008): "
+                          "give the stage data (--observed-stages x1,x2) for it."))
         if figures:
             from .plots import plot_evaluation
 
+            rates = ([] if threshold is None else [f"the criterion {threshold:.10g}"]) + [f"p0 = {p0:.10g}"]
             add(Figure(_png(plot_evaluation(ev)), f"Distribution of responses out of {n}",
-                       f"Figure 3. Distribution of the number of responses out of {n} if the true rate is the "
-                       f"threshold {threshold:.10g} and if it is p0 = {p0:.10g}; observed {x}, boundaries marked."))
+                       f"Figure 3. Distribution of the number of responses out of {n} if the true rate is "
+                       f"{' and if it is '.join(rates)}; observed {x}, boundaries marked."))
     else:
         x1, x2 = stages
-        res = analyze_two_stage(d, x1, x2, p0=p0, confidence_level=level)
+        res = analyze_two_stage(d, x1, x2, p0=p0, confidence_level=level, alpha=alpha)
         cmd = (f"phase2design analyze --design {spec} --x1 {x1}" + ("" if x2 is None else f" --x2 {x2}")
-               + f" --p0 {p0:.10g} --confidence {level:.10g}")
-        add(Paragraph(f"Analysis of Simon design {res.label()} with {texts.stage_data(res)}. Same numbers as: {cmd}"))
-        add(Paragraph(f"Decision: {res.decision}"))
+               + f" --p0 {p0:.10g} --alpha {alpha:.10g}"
+               + ("" if level is None else f" --confidence {level:.10g}"))
+        add(Paragraph(f"Analysis of Simon design {res.label()} with {texts.stage_data(res)}. Each line names the "
+                      f"question it answers and the data it uses. Same numbers as: {cmd}"))
+        add(Items(texts.analysis_verdicts(res)))
         add(Paragraph(texts.ordering_sentence(res)))
         add(tables.estimates_table(res))
+        note = texts.interval_note(res)
+        if note:
+            add(Paragraph(note))
 
 
 def report_format(path):

@@ -461,7 +461,13 @@ class MultiStageDesign:
 
     @property
     def n(self):
+        """Maximum sample size ``N_J``."""
         return self.design.n_max
+
+    @property
+    def r(self):
+        """Final bound: promising if ``S_J > r``."""
+        return self.design.r
 
     @property
     def stages(self):

@@ -387,6 +387,19 @@ class TwoStageAnalysis(StagewiseInference):
         ``n2`` and ``P_p0(X2 > r_used - x1)`` with the actual one (never larger).
     decision : str
         The decision in words, with the adjustment if any.
+    alpha : float or None
+        The one-sided level of the exact test (the design's nominal alpha), if given.
+    lower_bound : float or None
+        With ``alpha``: the exact one-sided ``1 - alpha`` lower confidence bound, ``P_pL(T >= t) = alpha``;
+        it excludes p0 (``p0 <= lower_bound``) exactly when ``test_rejects``.
+    test_rejects : bool or None
+        With ``alpha`` and ``p0``: whether the exact stage-wise test rejects H0 at level ``alpha``
+        (``pvalue <= alpha``).
+    design_alpha : float or None
+        With ``p0``: the planned design's own exact type I error ``P_p0(X1 > r1, X1 + X2 > r)``.
+    level_source : str
+        Where ``confidence_level`` came from: ``"alpha"`` (``1 - 2 alpha``, the two-sided interval that
+        matches the one-sided level-alpha test), ``"given"`` or ``"default"`` (0.95, no alpha).
     stage1_redesign : dict or None
         When stage 1 had another size than planned (``n1`` of :func:`analyze_two_stage`): the
         :class:`phase2design.overrun.Stage1Redesign` as a dict.  ``r1, n1, r, n`` are then those of the
@@ -405,6 +418,11 @@ class TwoStageAnalysis(StagewiseInference):
     conditional_error_planned: Optional[float]
     conditional_error_actual: Optional[float]
     decision: str
+    alpha: Optional[float] = None
+    lower_bound: Optional[float] = None
+    test_rejects: Optional[bool] = None
+    design_alpha: Optional[float] = None
+    level_source: str = "default"
     stage1_redesign: Optional[dict] = None
 
     def label(self):
@@ -503,7 +521,32 @@ def _unpack_design(design):
     return check_two_stage(*values)
 
 
-def analyze_two_stage(design, x1, x2=None, *, n2=None, p0=None, confidence_level=0.95, n1=None, alpha=None,
+def level_for_alpha(alpha, confidence_level):
+    """(two-sided level, source): ``confidence_level`` if given, else ``1 - 2 alpha``, else 0.95.
+
+    ``1 - 2 alpha`` is computed in decimal from alpha as typed (0.05 gives exactly 0.9).
+    """
+    from decimal import Decimal
+
+    if confidence_level is not None:
+        return _check_level(confidence_level), "given"
+    if alpha is None:
+        return 0.95, "default"
+    return float(Decimal(1) - 2 * Decimal(repr(float(alpha)))), "alpha"
+
+
+def check_alpha(alpha):
+    """A one-sided level below 1/2 (so that ``1 - 2 alpha`` is a level), or None."""
+    if alpha is None:
+        return None
+    alpha = check_probability("alpha", alpha)
+    if not alpha < 0.5:
+        raise ValueError(f"alpha must be below 0.5 (a one-sided type I error; the matching two-sided "
+                         f"interval has level 1 - 2 alpha), got {alpha!r}")
+    return alpha
+
+
+def analyze_two_stage(design, x1, x2=None, *, n2=None, p0=None, confidence_level=None, alpha=None, n1=None,
                       n1_method="keep"):
     """Decision and exact inference after a Simon two-stage trial.
 
@@ -523,16 +566,20 @@ def analyze_two_stage(design, x1, x2=None, *, n2=None, p0=None, confidence_level
     p0 : float or None
         Null response rate for the p-values; required when ``n2`` differs from
         the plan (the cut-off is then adjusted under H0).
-    confidence_level : float
-        Two-sided level of the intervals.
+    confidence_level : float, optional
+        Two-sided level of the intervals.  Default: ``1 - 2 alpha`` when
+        ``alpha`` is given (the interval that matches the one-sided level-alpha
+        test, as R clinfun's ``twostage.inference`` reports), else 0.95.
+    alpha : float, optional
+        The design's one-sided level: adds the exact stage-wise test at
+        ``alpha`` (``test_rejects``) and the one-sided ``1 - alpha`` lower bound.
+        With ``n1``, the re-derived design keeps its type I error at most
+        ``alpha`` (without it: at most the planned design's exact type I error).
     n1 : int or None
         Stage-1 patients actually evaluated, if different from the planned ``n1`` (over- or
         under-running): the rule is first re-derived for the trial as run by
         :func:`phase2design.overrun.stage1_redesign` (keeping the planned total ``n``; needs ``p0``), and
         ``x1`` and ``n2`` are then read against the re-derived design.
-    alpha : float or None
-        Nominal one-sided level, used only with ``n1``: the re-derived design keeps its type I error at
-        most ``alpha`` (default: at most the planned design's exact type I error).
     n1_method : {"keep", "ats"}
         How ``n1`` re-derives the rule (see :mod:`phase2design.overrun`).
 
@@ -609,7 +656,8 @@ def analyze_two_stage(design, x1, x2=None, *, n2=None, p0=None, confidence_level
     x1, x2, stage, t = _check_data(r1, n1, n2_actual, x1, x2)
     if p0 is not None:
         p0 = check_rate("p0", p0)
-    level = _check_level(confidence_level)
+    alpha = check_alpha(alpha)
+    level, source = level_for_alpha(alpha, confidence_level)
 
     adjustment = "none"
     ce_planned = ce_actual = None
@@ -620,7 +668,7 @@ def analyze_two_stage(design, x1, x2=None, *, n2=None, p0=None, confidence_level
     else:
         if n2_actual == n2_planned:
             r_used = r
-            how = f"more than r={r} of n={n}"
+            how = f"more than r = {r} of n = {n}"
         else:
             if p0 is None:
                 raise ValueError(f"p0 is required when the actual n2={n2_actual} differs from the "
@@ -629,14 +677,14 @@ def analyze_two_stage(design, x1, x2=None, *, n2=None, p0=None, confidence_level
             r_used = x1 + c
             adjustment = "conditional_error"
             ce_planned, ce_actual = float(a_plan), float(a_act)
-            how = (f"more than r_used={r_used} of {n1 + n2_actual} (adjusted from r={r} for "
+            how = (f"more than {r_used} of {n1 + n2_actual} (cut-off adjusted from r={r} for "
                    f"n2={n2_actual} instead of {n2_planned}: stage-2 conditional type I error "
                    f"{ce_actual:.4g} <= planned {ce_planned:.4g} given x1={x1})")
         reject = t > r_used
         outcome = "continued_succeeded" if reject else "continued_failed"
         decision = (f"continued to stage 2: {t} responses in total; "
                     f"H0 {'rejected' if reject else 'not rejected'} "
-                    f"(rule: reject if {how})")
+                    f"(the design's rule: reject if {how})")
 
     if redesign is not None:
         decision += (f" [stage 1 had {n1} patients instead of the planned {redesign.planned.n[0]}: rule "
@@ -644,8 +692,19 @@ def analyze_two_stage(design, x1, x2=None, *, n2=None, p0=None, confidence_level
     inf = _infer(r1, n1, n2_actual, x1, x2, stage, t, p0, level)
     values = asdict(inf)
     values["n2"] = None if stopped else n2_actual
+    extra = {"alpha": alpha, "level_source": source,
+             "stage1_redesign": None if redesign is None else redesign.to_dict()}
+    if alpha is not None:
+        from .engine.inference import stagewise_test
+
+        test = stagewise_test(None, stage, t, p0, alpha, space=_space(r1, n1, n2_actual))
+        extra.update(lower_bound=test["lower_bound"], test_rejects=test["rejects"])
+    if p0 is not None:
+        from .engine.oc import design_oc
+
+        extra["design_alpha"] = float(design_oc(Design.simon(r1, n1, r, n), [p0]).reject[0])
     return TwoStageAnalysis(
         r=r, n=n, n2_planned=n2_planned, outcome=outcome, reject_h0=bool(reject),
         r_used=r_used, adjustment=adjustment,
         conditional_error_planned=ce_planned, conditional_error_actual=ce_actual,
-        decision=decision, stage1_redesign=None if redesign is None else redesign.to_dict(), **values)
+        decision=decision, **extra, **values)

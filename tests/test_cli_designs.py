@@ -51,9 +51,12 @@ def test_bad_design_input_exits_2_with_one_line(args, message, capsys):
 def test_analyze_responses_three_stage(capsys):
     code, out, _ = run_main(["analyze", "--design", "0/6,2/17,5/29", "--responses", "1,2,4", "--p0", "0.1"], capsys)
     assert code == 0
-    a = analyze_design("0/6,2/17,5/29", [1, 2, 4], p0=0.1)
+    # the default interval is the 90% one that matches the one-sided alpha = 0.05 test (--alpha default)
+    a = analyze_design("0/6,2/17,5/29", [1, 2, 4], p0=0.1, alpha=0.05)
+    assert a.confidence_level == 0.9 and a.level_source == "alpha"
     assert "promising (H0 rejected) by the design's rule" in out
     assert f"{a.pvalue:.4f}" in out and f"{a.ci_lower:.4f} - {a.ci_upper:.4f}" in out
+    assert "90% exact CI (two-sided; matches the one-sided alpha = 0.05 test)" in out
 
 
 def test_analyze_responses_for_simon_equals_x1_x2(capsys):

@@ -15,6 +15,38 @@ def test_cli_reference_is_current():
     assert (DOCS / "cli.md").read_text() == mod.render(), "run: python docs/gen_cli_reference.py"
 
 
+def _console():
+    spec = importlib.util.spec_from_file_location("docs_console", DOCS / "console.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_every_console_block_is_what_the_program_prints():
+    """Each ```console transcript of docs/ and README.md, run in-process, prints what the page shows."""
+    import io
+
+    report = io.StringIO()
+    stale = _console().check(stream=report)
+    assert stale == 0, "run: python docs/console.py --update\n" + report.getvalue()
+
+
+def test_console_checker_catches_a_stale_number(tmp_path):
+    mod = _console()
+    out = mod.run("phase2design oc --design 1/10,5/29 --p 0.1", tmp_path)
+    assert mod.matches(out, out)
+    changed = [line.replace("0.0471", "0.0472") for line in out]
+    assert changed != out and not mod.matches(changed, out)
+    # an elision stands for any run of lines, and the kept lines must still match
+    assert mod.matches(out[:2] + ["..."], out) and mod.matches(["..."] + out[-1:], out)
+    assert not mod.matches(["..."] + changed[-1:], out)
+    # timing and worker counts are the only normalised parts
+    assert (mod.normalise("grid: 4 scenarios in 0.8 s on 2 processes")
+            == mod.normalise("grid: 4 scenarios in 12 s on 1 process"))
+    # regenerating keeps the page's cuts where the kept lines still are
+    assert mod.regenerate(changed[:2] + ["..."] + changed[-1:], out) == out[:2] + ["..."] + out[-1:]
+
+
 def test_case_page_numbers():
     text = (DOCS / "case-3-of-9.md").read_text()
     ev = evaluate(3, 9, 0.5, p0=0.1)

@@ -159,9 +159,10 @@ def _same(csv_value, value):
     (["evaluate", "3/9", "--threshold", "0.5", "--p0", "0.1", "--design", "1/9,4/20"],
      lambda: evaluate(3, 9, 0.5, p0=0.1, design="1/9,4/20")),
     (["analyze", "--design", "1/10,5/29", "--x1", "2", "--x2", "4", "--p0", "0.1"],
-     lambda: __import__("phase2design").analyze_two_stage((1, 10, 5, 29), 2, 4, p0=0.1)),
+     lambda: __import__("phase2design").analyze_two_stage((1, 10, 5, 29), 2, 4, p0=0.1, alpha=0.05)),
     (["analyze", "--design", "1/10,5/29", "--x1", "1", "--p0", "0.1", "--confidence", "0.9"],
-     lambda: __import__("phase2design").analyze_two_stage((1, 10, 5, 29), 1, None, p0=0.1, confidence_level=0.9)),
+     lambda: __import__("phase2design").analyze_two_stage((1, 10, 5, 29), 1, None, p0=0.1, confidence_level=0.9,
+                                                          alpha=0.05)),
 ])
 def test_formats_round_trip(args, obj):
     expected = json.loads(json.dumps(obj().to_dict()))

@@ -69,7 +69,7 @@ def test_every_grid_row_equals_a_single_search(table_grid):
         if s.family == "single":
             d = single_stage_design(s.p0, s.p1, s.alpha, s.beta).design
             assert next(rows) == (s.p0, s.p1, s.alpha, s.beta, "single", "single-stage", None, None, d.r, d.n,
-                                  float(d.n), 0.0, d.attained_alpha, d.power, None, None, "")
+                                  float(d.n), 0.0, d.attained_alpha, d.power, None, None, "", d.label())
             continue
         res = simon_design(s.p0, s.p1, s.alpha, s.beta)
         ends = {(res.optimal.r1, res.optimal.n1, res.optimal.r, res.optimal.n),
@@ -78,7 +78,7 @@ def test_every_grid_row_equals_a_single_search(table_grid):
             ("admissible", d) for d in res.admissible if (d.r1, d.n1, d.r, d.n) not in ends]
         for kind, d in expected:
             assert next(rows) == (s.p0, s.p1, s.alpha, s.beta, "simon", kind, d.r1, d.n1, d.r, d.n, d.en0,
-                                  d.pet0, d.attained_alpha, d.power, d.q_low, d.q_high, "")
+                                  d.pet0, d.attained_alpha, d.power, d.q_low, d.q_high, "", d.label())
     assert next(rows, None) is None
 
 
@@ -105,7 +105,7 @@ def test_skipped_and_infeasible_scenarios():
     g = run_grid([0.05, 0.85], [0.2], errors=[(0.05, 0.2)], family="simon", backend="serial")
     assert g.skipped == ((0.85, 0.2),) and g.scenarios == 1
     g = run_grid([0.5], [0.001], errors=[(0.05, 0.1)], family=["single"], backend="serial")
-    assert g.infeasible == 1 and g.rows[0][5] == "none" and "no single-stage design" in g.rows[0][-1]
+    assert g.infeasible == 1 and g.rows[0][5] == "none" and "no single-stage design" in g.rows[0][COLUMNS.index("note")]
     with pytest.raises(ValueError, match="every scenario has p1 = p0 \\+ delta >= 1"):
         run_grid([0.9], [0.2], errors=[(0.05, 0.2)], backend="serial")
 

@@ -53,8 +53,12 @@ def test_compare_error_names_the_option(capsys):
 
 def test_tiny_alpha_is_searched_not_refused(capsys):
     code, out, err = run_main(["simon", "--p0", "0.1", "--p1", "0.3", "--alpha", "1e-17", "--beta", "0.2"], capsys)
-    assert code == 0 and "e-18" in out  # attained alpha shown in scientific notation, not as 0.0000
+    # a human table shows "<0.0001", never 0.0000 nor scientific notation; JSON keeps the exact value
+    assert code == 0 and "<0.0001" in out and "0.0000 " not in out and "e-18" not in out
     res = simon_design(0.1, 0.3, 1e-17, 0.2)
+    code, js, _ = run_main(["simon", "--p0", "0.1", "--p1", "0.3", "--alpha", "1e-17", "--beta", "0.2", "--format",
+                            "json"], capsys)
+    assert code == 0 and str(res.optimal.attained_alpha) in js
     assert res.optimal.attained_alpha <= 1e-17 and res.optimal.power >= 0.8
 
 

@@ -3,8 +3,9 @@
 Layers, lowest first (a module may import its own layer and those below, never above):
 
 0 base      the package root (version, lazy exports), _validation, numerics/
-1 model     engine/design.py (the Design), results.py (result types)
-2 engine    engine/ (sample space, OC, inference)
+1 model     engine/design.py (the Design)
+2 engine    engine/ (sample space, OC, inference), results.py (result types; MultiStageDesign.evaluate
+            summarises any design through the sample-space engine)
 3 families  families/ (design searches and their registry), present/ (blocks and renderers)
 4 api       the library's public modules: intervals, evaluation, twostage_inference, planning, plots, report, ...
 5 grid      grid/ (scenario grids over the families)
@@ -26,9 +27,9 @@ def layer_of(module):
     head = parts[0] if parts else ""
     if head in ("", "_validation", "numerics"):
         return "base"
-    if module in ("phase2design.engine.design", "phase2design.results"):
+    if module == "phase2design.engine.design":
         return "model"
-    if head == "engine":
+    if head == "engine" or module == "phase2design.results":
         return "engine"
     if head in ("families", "present"):
         return "families"

@@ -4,6 +4,7 @@ Published values: the UnplanSimon vignette's ATS examples; the rest is checked a
 oracle in exact rational arithmetic (tests/multistage_oracle.py) and by properties.
 """
 
+import re
 from fractions import Fraction
 
 import pytest
@@ -147,8 +148,13 @@ def test_cli_analyze_n1(capsys):
     assert code == 0, err
     assert "Analysis of Simon design 1/12, 6/29 with x1 = 2 of 12, x2 = 5 of 17" in out
     assert "Stage 1 had 12 evaluable patients instead of the planned 10" in out
-    assert "more than r* = 6 of 29" in out and "0.0196 <= 0.0471" in out
-    assert "one-sided p-value vs p0 = 0.1                         0.0196" in out
+    # the target is analyze's --alpha (default 0.05, the level of its test too)
+    assert "more than r* = 6 of 29" in out and "0.0196 <= 0.0500 (nominal alpha = 0.05)" in out
+    assert re.search(r"one-sided p-value vs p0 = 0\.1 \(stage-wise\) +0\.0196", out)
+    code, out, err = _run(["analyze", "--design", "1/10,5/29", "--x1", "2", "--x2", "5", "--n1", "12", "--p0", "0.1",
+                           "--alpha", "0.1"], capsys)
+    s = stage1_redesign("1/10,5/29", 12, p0=0.1, alpha=0.1)
+    assert code == 0 and f"Simon design {s.design.label()} with x1 = 2 of 12" in out
 
 
 def test_cli_analyze_n1_needs_p0(capsys):

@@ -196,8 +196,10 @@ def check_sections(sections, d, *, alpha, beta, kind="", accrual=None, pilot=Non
     r.take(rf"at most the attained type I error {NUM} exactly when", f4(o0["reject"]))
     if two:
         r.take(rf"p-value against p0 = {NUM} are computed", g(d.p0))
-        r.take(rf"--design {NUM}/{NUM},{NUM}/{NUM} --x1 x1 --x2 x2 --p0 {NUM} --confidence {NUM}\.",
-               d.r1, d.n1, d.r, d.n, g(d.p0), g(lvl))
+        # analyze's own default interval is 1 - 2 alpha: --alpha gives the level, --confidence only without one
+        r.take(rf"--design {NUM}/{NUM},{NUM}/{NUM} --x1 x1 --x2 x2 --p0 {NUM} "
+               + (r"--alpha " if alpha is not None else r"--confidence ") + rf"{NUM}\.",
+               d.r1, d.n1, d.r, d.n, g(d.p0), g(alpha) if alpha is not None else g(lvl))
     else:
         r.take(rf"proportion of responders x/{NUM}, with", d.n)
         r.take(rf"P\(X >= x \| p = {NUM}\)", g(d.p0))

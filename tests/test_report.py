@@ -261,8 +261,11 @@ def test_markdown_with_observed_total(md_observed):
     uris = re.findall(r"\]\((data:image/png;base64,[A-Za-z0-9+/=]+)\)", md)
     assert len(uris) == 3  # OC, design space, evaluation
     assert "http://" not in md and "https://" not in md
-    ev_text = _cli_text("evaluate", "3/12", "--threshold", "0.3", "--p0", "0.1", "--design", "1/12,5/26",
+    # no criterion: p1 is the design's alternative, so the report judges none (the command it names)
+    ev_text = _cli_text("evaluate", "3/12", "--p0", "0.1", "--p1", "0.3", "--design", "1/12,5/26",
                         "--alpha", "0.05", "--no-picture")
+    assert "Same numbers as: phase2design evaluate 3/12 --p0 0.1 --p1 0.3 --design 1/12,5/26 --alpha 0.05" in md
+    assert "criterion was met" not in md and "criterion was not met" not in md and "Criterion you gave" not in md
     missing = _numbers(ev_text) - _numbers(md)
     assert not missing, sorted(missing)
     assert "continue to stage 2 (14 more patients)" in md
@@ -273,7 +276,9 @@ def test_markdown_with_stage_data_matches_analyze():
     out = _cli_text("analyze", "--design", "1/10,5/29", "--x1", "2", "--x2", "4", "--p0", "0.1")
     missing = _numbers(out) - _numbers(md)
     assert not missing, sorted(missing)
-    assert "Decision: continued to stage 2: 6 responses in total; H0 rejected" in md
+    assert "Design rule (both stages): continued to stage 2: 6 responses in total; H0 rejected" in md
+    assert "Exact stage-wise test of H0: p <= 0.1 at one-sided alpha = 0.05 (both stages): p = 0.0471" in md
+    assert "90% exact CI (two-sided; matches the one-sided alpha = 0.05 test)" in md
     assert "Koyama T, Chen H (2008)" in md
     stopped = make_report(*INPUTS, observed_stages="1", fmt="md", figures=False)
     assert "stopped after stage 1: 1 of 10 responded" in stopped
@@ -282,7 +287,7 @@ def test_markdown_with_stage_data_matches_analyze():
 def test_single_stage_report_and_full_trial_note():
     md = make_report(*INPUTS, design="single", observed="7/25", fmt="md", figures=False)
     assert md.startswith("# Phase II design report: A'Hern single-stage design 5/25")
-    assert "Design 5/25: 7 > 5: declare the drug promising (reject H0)." in md
+    assert "Design rule 5/25 (these 25 patients): 7 > 5: declare the drug promising (reject H0)." in md
     full = make_report(*INPUTS, observed="6/29", fmt="md", figures=False)
     assert "stage-wise ordering" in full and "--observed-stages" in full
 

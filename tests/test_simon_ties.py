@@ -81,7 +81,8 @@ def test_hull_matches_oracle_enumeration(res_065):
 def test_exact_hull_on_the_engines_points_equals_the_oracles(res_065):
     """_admissible_exact on the per-n designs equals oracle.admissible on the same points, in Fractions."""
     pts = [d for d in res_065.best_by_n if d.n <= res_065.optimal.n]
-    got = _admissible_exact(pts, _Exact(0.5, 0.65, 0.1, 0.1))
+    ex = _Exact(0.5, 0.65, 0.1, 0.1)
+    got = _admissible_exact(pts, lambda d: ex.en0(d.r1, d.n1, d.n))
     designs = []
     for d in pts:
         oc0, oc1 = O.two_stage_oc(*key(d), HALF), O.two_stage_oc(*key(d), P1_065)

@@ -13,7 +13,7 @@ import sys
 import click
 
 from .. import __version__
-from . import analyze, compare, evaluate, grid, oc, plan, report, simon, single
+from . import analyze, compare, design, evaluate, grid, oc, plan, report, simon, single
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,7 +29,7 @@ def cli():
     """
 
 
-for _command in (simon.simon, single.single, oc.oc, evaluate.evaluate, analyze.analyze, report.report,
+for _command in (simon.simon, single.single, design.design, oc.oc, evaluate.evaluate, analyze.analyze, report.report,
                  plan.plan, grid.grid, compare.compare):
     cli.add_command(_command)
 del _command

@@ -181,6 +181,11 @@ def design_inputs_options(f=None, *, required=True):
     return click.option("--p0", type=float, required=required, help="Uninteresting response rate (H0).")(f)
 
 
+family_option = click.option(
+    "--family", "family", default=None, metavar="NAMES",
+    help="Design families to propose, comma-separated: single, simon, three-stage, ensign, ... or all "
+         "(default: single,simon).")
+
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                              help="Output format; json equals the library's to_dict().")
 

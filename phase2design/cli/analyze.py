@@ -19,15 +19,24 @@ from ._common import emit, fail_bad, flat, format_option, run
 @click.option("--x2", type=int, default=None, help="Responses in stage 2 (omit if the trial stopped).")
 @click.option("--n1", type=int, default=None,
               help="Stage-1 patients actually evaluated, if not as planned: the rule is re-derived for them "
-                   "(same total n, type I error kept; needs --p0).")
+                   "(same total n, type I error at most alpha; needs --p0).")
 @click.option("--n2", type=int, default=None, help="Stage-2 patients actually evaluated, if not as planned.")
 @click.option("--responses", default=None, metavar="X1,X2,...",
               help="Responses in each stage run, not cumulative, e.g. 1,2,4 (any design; instead of --x1/--x2).")
 @click.option("--p0", type=float, default=None, help="Null response rate for the p-value.")
-@click.option("--confidence", type=float, default=0.95, show_default=True, help="Two-sided confidence level.")
+@click.option("--alpha", type=float, default=None,
+              help="The design's one-sided type I error: the exact test at this level, and the default interval "
+                   "[default: the design file's alpha, else 0.05].")
+@click.option("--confidence", type=float, default=None,
+              help="Two-sided level of the intervals [default: 1 - 2 alpha, the interval that matches the "
+                   "one-sided alpha test].")
 @format_option
-def analyze(design, design_file, kind, x1, x2, n1, n2, responses, p0, confidence, fmt):
+def analyze(design, design_file, kind, x1, x2, n1, n2, responses, p0, alpha, confidence, fmt):
     """Exact inference after a multi-stage trial (stage-wise ordering).
+
+    Prints the design rule's decision, the exact stage-wise test of H0 at
+    alpha (with --p0), and the exact 1 - 2 alpha two-sided interval, whose
+    lower limit is the one-sided 1 - alpha bound that matches the test.
 
     Examples: phase2design analyze --design 1/10,5/29 --x1 2 --x2 4 --p0 0.1;
     phase2design analyze --design 0/6,2/17,5/29 --responses 1,2,4 --p0 0.1;
@@ -36,7 +45,6 @@ def analyze(design, design_file, kind, x1, x2, n1, n2, responses, p0, confidence
     from ..engine.design import Design
     from ..twostage_inference import analyze_two_stage
 
-    alpha = None
     if design_file is not None:
         if design is not None:
             fail_bad("give the design either as --design or as --design-file, not both")
@@ -47,7 +55,7 @@ def analyze(design, design_file, kind, x1, x2, n1, n2, responses, p0, confidence
             click.echo(f"note: {planned.note}", err=True)
         d = planned.design
         p0 = planned.p0 if p0 is None else p0
-        alpha = planned.alpha
+        alpha = planned.alpha if alpha is None else alpha
     elif design is None:
         fail_bad("give the design the trial followed: --design such as '1/10,5/29', or --design-file FILE "
                  "(as simon ... --format json writes it)")
@@ -55,6 +63,7 @@ def analyze(design, design_file, kind, x1, x2, n1, n2, responses, p0, confidence
         if kind is not None:
             fail_bad("--kind chooses a design in a --design-file; drop it with --design")
         d = run(lambda: Design.parse(design))
+    alpha = 0.05 if alpha is None else alpha
     design = d.label()
     if d.is_single:
         fail_bad(f"design must be a two-stage 'r1/n1,r/n' (or have more stages) for analyze, got {design!r}; "
@@ -78,7 +87,7 @@ def analyze(design, design_file, kind, x1, x2, n1, n2, responses, p0, confidence
                      f"each stage run); --x1/--x2 are for Simon designs")
         if n2 is not None or n1 is not None:
             fail_bad("--n1 and --n2 (a stage of another size) apply to two-stage designs only")
-        return _analyze_multistage(d, counts, p0, confidence, fmt)
+        return _analyze_multistage(d, counts, p0, alpha, confidence, fmt)
     values = d.as_simon()
     if counts is not None:
         if len(counts) > 2:
@@ -89,35 +98,39 @@ def analyze(design, design_file, kind, x1, x2, n1, n2, responses, p0, confidence
         how = "--responses X1,X2" if counts is not None else "--x2"
         fail_bad(f"the stage-2 responses are missing: the trial continued to stage 2 (x1={x1} > r1={r1}); "
                  f"give them with {how}, e.g. {'--responses ' + str(x1) + ',4' if counts is not None else '--x2 4'}")
-    res = run(lambda: analyze_two_stage(values, x1, x2, n2=n2, p0=p0, confidence_level=confidence, n1=n1,
-                                        alpha=alpha))
+    res = run(lambda: analyze_two_stage(values, x1, x2, n2=n2, p0=p0, confidence_level=confidence, alpha=alpha,
+                                        n1=n1))
     d = res.to_dict()
     row = flat(d)
 
     def document():
+        from ..present import render as R
         from ..present import tables as T
         from ..present import texts
         from ..present.blocks import Items, Paragraph
 
-        blocks = [Items([f"Analysis of Simon design {res.label()} with {texts.stage_data(res)}", texts.CONVENTION_2,
-                         f"Decision: {res.decision}"])]
+        blocks = [Items([f"Analysis of Simon design {res.label()} with {texts.stage_data(res)}", texts.CONVENTION_2]
+                        + texts.analysis_verdicts(res))]
         if res.stage1_redesign is not None:
             blocks.append(Paragraph(res.stage1_redesign["sentence"]))
         blocks += [Paragraph(texts.ordering_sentence(res)), T.estimates_table(res)]
+        note = texts.interval_note(res)
+        if note:
+            blocks.append(Paragraph(note))
         if res.adjustment != "none":
             blocks.append(Paragraph(
-                f"Stage 2 enrolled {res.n2} instead of {res.n2_planned}: cut-off adjusted by {res.adjustment} "
-                f"(conditional type I error {res.conditional_error_actual:.4f} <= planned "
-                f"{res.conditional_error_planned:.4f})."))
+                f"Stage 2 enrolled {res.n2} instead of {res.n2_planned}: cut-off adjusted by the conditional error "
+                f"principle (conditional type I error {R.fmt(res.conditional_error_actual, 4)} <= planned "
+                f"{R.fmt(res.conditional_error_planned, 4)})."))
         return blocks
 
     emit(fmt, d, list(row.keys()), [list(row.values())], document)
 
 
-def _analyze_multistage(design, counts, p0, confidence, fmt):
+def _analyze_multistage(design, counts, p0, alpha, confidence, fmt):
     from ..analysis import analyze_design
 
-    res = run(lambda: analyze_design(design, counts, p0=p0, confidence_level=confidence))
+    res = run(lambda: analyze_design(design, counts, p0=p0, confidence_level=confidence, alpha=alpha))
     d = res.to_dict()
     row = flat(d)
 
@@ -131,9 +144,9 @@ def _analyze_multistage(design, counts, p0, confidence, fmt):
         return [Items([f"Analysis of {design.family} design {design.label()} with {data}",
                        "Convention: after stage j, stop (not promising) if S_j <= a_j; stop and declare the drug "
                        "promising if S_j > b_j (written a:b/N); at the end, promising if S_J > r.",
-                       f"Decision: {res.decision}"]),
-                Paragraph(texts.ordering_sentence(res)), T.estimates_table(res, design.family)]
+                       ] + texts.analysis_verdicts(res)),
+                Paragraph(texts.ordering_sentence(res)), T.estimates_table(res, design.family)] + (
+                    [Paragraph(texts.interval_note(res))] if texts.interval_note(res) else [])
 
     emit(fmt, d, list(row.keys()), [list(row.values())], document)
-
 

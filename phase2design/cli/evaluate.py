@@ -1,4 +1,4 @@
-"""``phase2design evaluate``: where an observed x/n stands against a threshold."""
+"""``phase2design evaluate``: where an observed x/n stands: intervals, distribution, and each verdict asked for."""
 
 import click
 
@@ -7,8 +7,11 @@ from ._common import check_plot_path, emit, flat, format_option, parse_observed,
 
 @click.command()
 @click.argument("observed")
-@click.option("--threshold", type=float, required=True, help="Predefined response rate; met if x/n >= threshold.")
-@click.option("--p0", type=float, default=None, help="Uninteresting rate: adds the exact one-sided p-value.")
+@click.option("--threshold", type=float, default=None,
+              help="A criterion you set in advance: met if x/n >= threshold (omit: no criterion is judged).")
+@click.option("--p0", type=float, default=None,
+              help="Uninteresting rate: adds the exact one-sided test of H0: p <= p0.")
+@click.option("--p1", type=float, default=None, help="Rate worth pursuing: adds the --design rule's power.")
 @click.option("--design", type=str, default=None, help="Design the trial followed: 'r/n' or 'r1/n1,r/n'.")
 @click.option("--confidence", "confidence", type=float, multiple=True,
               help="Confidence level (repeatable; default 0.90 and 0.95).")
@@ -17,15 +20,18 @@ from ._common import check_plot_path, emit, flat, format_option, parse_observed,
 @click.option("--prior", default="jeffreys", show_default=True,
               help="Beta prior for the posterior probability: 'a,b', 'jeffreys' or 'uniform'.")
 @click.option("--alpha", type=float, default=0.05, show_default=True,
-              help="Level for the exact test's critical count against p0.")
+              help="One-sided level of the exact test against p0.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="Also draw the distribution to FILE (.png, .svg or .pdf).")
 @click.option("--no-picture", is_flag=True, help="Leave the text picture out of the table output.")
 @format_option
-def evaluate(observed, threshold, p0, design, confidence, ci_method, prior, alpha, plot_path, no_picture, fmt):
-    """Where an observed x/n stands against a threshold: exact CIs, probabilities, decision.
+def evaluate(observed, threshold, p0, p1, design, confidence, ci_method, prior, alpha, plot_path, no_picture, fmt):
+    """Where an observed x/n stands: exact CIs, the distribution, and each verdict asked for.
 
-    Example: phase2design evaluate 3/9 --threshold 0.5
+    Each verdict line names its question (a criterion you gave, the exact test
+    of H0 at alpha, the design's rule, a Bayesian statement) and the data it uses.
+
+    Examples: phase2design evaluate 3/9; phase2design evaluate 3/9 --threshold 0.5 --p0 0.1 --design 2/9
     """
     from ..evaluation import evaluate as evaluate_result
 
@@ -34,7 +40,7 @@ def evaluate(observed, threshold, p0, design, confidence, ci_method, prior, alph
     pri = parse_prior(prior)
     if plot_path is not None:
         check_plot_path(plot_path)
-    ev = run(lambda: evaluate_result(x, n, threshold, p0=p0, design=design, confidence_level=levels,
+    ev = run(lambda: evaluate_result(x, n, threshold, p0=p0, p1=p1, design=design, confidence_level=levels,
                                      ci_method=ci_method, prior=pri, alpha=alpha))
     if plot_path is not None:
         use_agg()
@@ -49,7 +55,8 @@ def evaluate(observed, threshold, p0, design, confidence, ci_method, prior, alph
         from ..present import tables as T
         from ..present.blocks import Items, Paragraph, Preformatted
 
-        blocks = [Paragraph(f"Evaluation of {x}/{n} against a threshold of {threshold:.10g}"),
+        title = f"Evaluation of {x}/{n}" + ("" if threshold is None else f" against a threshold of {threshold:.10g}")
+        blocks = [Paragraph(title),
                   Items(ev.summary()), T.interval_table(ev)]
         if not no_picture:
             from ..plots import evaluation_text_plot

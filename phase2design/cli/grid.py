@@ -52,7 +52,8 @@ def _parse_errors(text):
 @click.option("--errors", default=None,
               help="Chosen alpha/beta pairs instead, e.g. Simon's 0.10/0.10,0.05/0.20,0.05/0.10.")
 @click.option("--family", default="single,simon", show_default=True,
-              help="Design families: single (A'Hern) and/or simon (optimal and minimax).")
+              help="Design families, comma-separated: single (A'Hern), simon (optimal and minimax), "
+                   "three-stage, ensign, or any other registered family.")
 @click.option("--admissible", is_flag=True, help="Also list the Simon admissible designs between them.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write here (.csv, .json, .md, .parquet); resumable through FILE.journal. '-': standard "

@@ -2,7 +2,7 @@
 
 import click
 
-from ._common import (Infeasible, Progress, emit, error_rate_options, format_option, parse_prior, parse_rates,
+from ._common import (Infeasible, Progress, emit, error_rate_options, family_option, format_option, parse_prior, parse_rates,
                       parse_x_of_n, run)
 
 
@@ -26,8 +26,10 @@ def _document(plan):
     worth = (f"Worth running? The pilot gives P(p > p0) = {plan.posterior_prob_above_p0:.3f}; these designs "
              f"declare the drug promising with probability {lo:.3f} to {hi:.3f}.")
     notes = [exactness, worth] + [f"Warning: {w}." for w in plan.warnings]
-    return [head, T.plan_rates_table(plan), Items([texts.CONVENTION_2, texts.CONVENTION_1]),
-            T.plan_designs_table(plan), Items(notes)]
+    conventions = [texts.CONVENTION_2, texts.CONVENTION_1]
+    if any(d.bounds is not None for d in plan.designs):
+        conventions.append(texts.CONVENTION_J)
+    return [head, T.plan_rates_table(plan), Items(conventions), T.plan_designs_table(plan), Items(notes)]
 
 
 @click.command()
@@ -46,8 +48,9 @@ def _document(plan):
               help="One-sided levels of the Clopper-Pearson lower limits used as default p1 values.")
 @click.option("--min-diff", type=float, default=0.05, show_default=True,
               help="A default p1 must be at least p0 + this.")
+@family_option
 @format_option
-def plan(pilot, p0, alpha, beta, p1, prior, pilot_weight, plausibility, levels, min_diff, fmt):
+def plan(pilot, p0, alpha, beta, p1, prior, pilot_weight, plausibility, levels, min_diff, family, fmt):
     """Follow-up designs after a pilot, with their assurance under the pilot's posterior.
 
     For each candidate p1: the single-stage (A'Hern), Simon optimal and Simon
@@ -75,7 +78,8 @@ def plan(pilot, p0, alpha, beta, p1, prior, pilot_weight, plausibility, levels, 
     def go():
         try:
             return plan_followup((x, n), p0, alpha, beta, p1=p1s, prior=pri, pilot_weight=pilot_weight,
-                                 plausibility=plausibility, levels=lv, min_difference=min_diff, progress=note)
+                                 plausibility=plausibility, levels=lv, min_difference=min_diff, progress=note,
+                                 families=family)
         except NoCandidateRateError as e:
             raise Infeasible(str(e)) from None
 

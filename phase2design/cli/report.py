@@ -27,10 +27,10 @@ from ._common import Progress, design_inputs_options, fail_bad, parse_observed, 
               help="Observed total x/n (n = the design's n, or n1): adds the evaluate analysis.")
 @click.option("--observed-stages", default=None,
               help="Two-stage data 'x1,x2' (or 'x1' after an early stop): adds the stage-wise analysis.")
-@click.option("--threshold", type=float, default=None,
-              help="Threshold rate for --observed (criterion x/n >= threshold; default p1).")
-@click.option("--confidence", type=float, default=0.95, show_default=True,
-              help="Two-sided level of the stage-wise interval (--observed-stages).")
+@click.option("--criterion", "--threshold", "threshold", type=float, default=None,
+              help="A success criterion you set for --observed: met if x/n >= it (none by default; p1 is not one).")
+@click.option("--confidence", type=float, default=None,
+              help="Two-sided level of the stage-wise interval (--observed-stages) [default: 1 - 2 alpha].")
 @click.option("--nmax", type=int, default=None, help="Largest total n to search (default: until proven).")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
               help="Write to FILE: .html or .md (figures embedded), .docx (Word; needs python-docx), .tex (LaTeX; "

@@ -41,6 +41,7 @@ def single(p0, p1, alpha, beta, n, ahern_rounded, candidates, nmax, fmt):
     rows = [[d.r, d.n, d.r_min, d.attained_alpha, d.power] for d in res.candidates]
 
     def document():
+        from ..present import render as R
         from ..present import tables as T
         from ..present import texts
         from ..present.blocks import Items
@@ -51,7 +52,7 @@ def single(p0, p1, alpha, beta, n, ahern_rounded, candidates, nmax, fmt):
         return [Items([f"Single-stage design for {texts.design_inputs(res.p0, res.p1, res.alpha, res.beta)}",
                        texts.CONVENTION_1, f"Feasibility: {cmp}."]),
                 Items([f"design: {d.label()}: {d.rule()}.",
-                       f"attained alpha {d.attained_alpha:.4f}, power {d.power:.4f}"]),
+                       f"attained alpha {R.fmt(d.attained_alpha, 4)}, power {R.fmt(d.power, 4)}"]),
                 T.single_stage_table(res.candidates,
                                      caption="Smallest feasible n first (a larger n is not always feasible):")]
 

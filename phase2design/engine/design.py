@@ -162,6 +162,9 @@ class Design:
         """
         if isinstance(design, Design):
             return design
+        if isinstance(getattr(design, "design", None), Design):
+            # a result object that carries its Design (MultiStageDesign, a family's proposal)
+            return design.design
         if isinstance(design, str) and design.strip().startswith("{"):
             import json  # only here: the CLI's start-up does not pay for it
 

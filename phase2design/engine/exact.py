@@ -93,3 +93,23 @@ def exact_oc(design, p):
         en += m * reached
         reached -= stop[j]
     return {"reject": sum(eff), "en": en, "stop": stop, "futility": fut, "efficacy": eff}
+
+
+def exact_stagewise_at_least(space, t, p):
+    """``P_p(T >= t)`` on the stage-wise ordering of ``space`` (a SampleSpace), as a Fraction.
+
+    Outcome ``i`` of the ordering is the stop at look ``stage[i]`` with ``S = s[i]``; every sequence that
+    reaches it ends there, so its probability is ``c_j(s) p^s (1 - p)^(N_j - s)`` with the integer path
+    count ``c_j(s)`` of :func:`_reach_counts`.  Used to re-decide a p-value that lies within rounding of
+    alpha.
+    """
+    d = space.design
+    p = exact_rate(p)
+    u, den = p.numerator, p.denominator
+    counts = _reach_counts(d)
+    total = Fraction(0)
+    for j, s in zip(space.stage[t:], space.s[t:]):
+        j, s = int(j), int(s)
+        N = d.n[j - 1]
+        total += Fraction(counts[j - 1][s] * u ** s * (den - u) ** (N - s), den ** N)
+    return total

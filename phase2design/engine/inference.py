@@ -30,7 +30,7 @@ import numpy as np
 
 from .samplespace import SampleSpace
 
-__all__ = ["stagewise_estimates", "umvue"]
+__all__ = ["stagewise_estimates", "stagewise_test", "umvue"]
 
 #: Brent's method tolerances: the roots are interior points of (0, 1), so the
 #: relative tolerance governs; the absolute one only guards against p -> 0.
@@ -165,3 +165,45 @@ def stagewise_estimates(design, stage, s, p0=None, confidence_level=0.95, *, spa
         ci_midp_lower=tails.lower_limit(tail, True),
         ci_midp_upper=tails.upper_limit(tail, True),
     )
+
+
+def stagewise_test(design, stage, s, p0, alpha, *, space=None):
+    """The exact one-sided level-``alpha`` test of H0: p <= p0 on the stage-wise ordering, and its bound.
+
+    The test rejects iff ``P_p0(T >= t) <= alpha``.  The one-sided ``1 - alpha`` lower confidence bound
+    ``p_L`` solves ``P_pL(T >= t) = alpha`` (0 when ``t`` is the lowest outcome); it is the lower limit of
+    the two-sided ``1 - 2 alpha`` exact interval.  ``P_p(T >= t)`` increases strictly in ``p`` (``t > 0``),
+    so ``p0 < p_L`` iff ``P_p0(T >= t) < alpha``: inverted, the test's acceptance region is ``p > p_L``
+    and the interval excludes p0 exactly when the test rejects (``p0 <= p_L``; equality only at an exact
+    tie ``P_p0(T >= t) = alpha``, where the test rejects).
+
+    Parameters
+    ----------
+    design : Design or text, or None with ``space``
+    stage, s : int
+        The outcome (stopping stage, total responses).
+    p0 : float or None
+        Null rate; None gives no test (``rejects`` None).
+    alpha : float
+        One-sided level in (0, 1/2).
+
+    Returns
+    -------
+    dict
+        ``lower_bound`` (float) and ``rejects`` (bool or None).  A p-value within 1e-9 relative of
+        ``alpha`` is re-decided in exact rational arithmetic (p0 and alpha read as the decimals typed).
+    """
+    from .._validation import exact_decimal
+    from .exact import exact_stagewise_at_least
+
+    space = space if space is not None else SampleSpace(design)
+    t = space.rank(stage, s)
+    tails = _Tails(space, t)
+    rejects = None
+    if p0 is not None:
+        pvalue = float(min(tails.at_least(p0), 1.0))
+        if abs(pvalue - alpha) > 1e-9 * alpha:
+            rejects = pvalue <= alpha
+        else:
+            rejects = exact_stagewise_at_least(space, t, exact_decimal(p0)) <= exact_decimal(alpha)
+    return {"lower_bound": tails.lower_limit(alpha), "rejects": rejects}

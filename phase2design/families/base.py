@@ -18,7 +18,7 @@ exact operating characteristics at ``p0`` and ``p1`` (attributes
 import importlib
 from dataclasses import dataclass
 
-__all__ = ["Family", "Proposal", "BUILTIN", "families", "get_family", "family_names", "register"]
+__all__ = ["Family", "Proposal", "BUILTIN", "families", "get_family", "family_names", "register", "select_families"]
 
 
 @dataclass(frozen=True)
@@ -47,12 +47,17 @@ class Family:
         Kinds :meth:`propose` returns by default, in order.
     method : str
         One sentence for a protocol: how the design is chosen, with the reference.
+    default : bool
+        Whether consumers (report, plan, grid) use the family when the user names none.  Families whose
+        search takes more than milliseconds (three-stage, efficacy stopping, Bayesian) are off by default
+        and chosen by name (``--family three-stage``, or ``all``).
     """
 
     name = ""
     title = ""
     kinds = ()
     method = ""
+    default = True
 
     def search(self, p0, p1, alpha, beta, *, nmax=None, progress=None):
         """The family's full search result (family-specific type); NoFeasibleDesignError if none."""
@@ -100,6 +105,8 @@ class Family:
 BUILTIN = {
     "single": "phase2design.families.single:SingleStageFamily",
     "simon": "phase2design.families.simon:SimonFamily",
+    "three-stage": "phase2design.families.threestage:ThreeStageFamily",
+    "ensign": "phase2design.families.threestage:EnsignFamily",
 }
 
 _loaded = {}
@@ -132,3 +139,23 @@ def family_names():
 def families():
     """Every registered family, in order."""
     return [get_family(name) for name in BUILTIN]
+
+
+def select_families(names=None):
+    """The families a consumer uses: the default ones (``None``), every registered one (``"all"``), or the
+    ones named (a comma-separated string or a sequence of names, in the registry's order).
+
+    Raises ValueError naming the known families for an unknown name.
+    """
+    if names is None:
+        return [f for f in families() if f.default]
+    if isinstance(names, str):
+        if names.strip().lower() == "all":
+            return families()
+        names = [n.strip() for n in names.split(",") if n.strip()]
+    names = list(names)
+    if not names:
+        raise ValueError(f"families must name at least one of {', '.join(repr(k) for k in BUILTIN)} (or 'all')")
+    chosen = [get_family(n) for n in names]
+    order = {n: i for i, n in enumerate(BUILTIN)}
+    return sorted({f.name: f for f in chosen}.values(), key=lambda f: order[f.name])

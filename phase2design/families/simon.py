@@ -203,15 +203,17 @@ def _hull_near_tie(pts, hull):
     return (cand, near) if near else None
 
 
-def _admissible_exact(cand, exact):
+def _admissible_exact(cand, en0_exact):
     """The lower convex hull of (n, EN0) over ``cand`` (sorted by n) in rational arithmetic.
+
+    ``en0_exact(d)`` gives a candidate's exact EN0 (a Fraction); any family's designs with ``.n`` work.
 
     Monotone chain on exact EN0: a point is dropped only when it lies strictly above the line through its
     neighbours (cross product < 0), so points *on* an edge stay.  Such a point minimises
     ``q n + (1 - q) EN0`` at the single weight of that edge, together with both ends of it, and is
     reported with ``q_low == q_high``.  Returns ``[(design, q_low, q_high)]`` with exact Fraction bounds.
     """
-    e = {d.n: exact.en0(d.r1, d.n1, d.n) for d in cand}
+    e = {d.n: en0_exact(d) for d in cand}
 
     def cross(o, a, b):
         return (a.n - o.n) * (e[b.n] - e[o.n]) - (e[a.n] - e[o.n]) * (b.n - o.n)
@@ -433,7 +435,8 @@ def simon_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
     # the float hull can only miss the optimal design when an exact re-decision moved it
     near = (pts, [optimal.n]) if adm[-1][0].n != optimal.n else _hull_near_tie(pts, adm)
     if near is not None:
-        adm = [(d, float(lo), float(hi)) for d, lo, hi in _admissible_exact(near[0], ex)]
+        hull = _admissible_exact(near[0], lambda d: ex.en0(d.r1, d.n1, d.n))
+        adm = [(d, float(lo), float(hi)) for d, lo, hi in hull]
         near_ties.extend(near[1])
     admissible = []
     for d, q_low, q_high in adm:

@@ -71,23 +71,27 @@ from typing import Optional, Tuple
 from .. import __version__
 from .._files import OutputPathError, OutputWriteError, atomic_write, check_output_path, remove_stale_temps
 from .. import _interrupt
-from ..families.base import family_names, get_family
+from ..families.base import family_names, get_family, select_families
 from .._validation import check_choice, check_int, check_probability, check_rate
 
 __all__ = ["run_grid", "grid_scenarios", "GridResult", "Scenario", "GridInterrupted", "GridBusyError",
-           "COLUMNS", "FAMILIES", "BACKENDS", "OUTPUT_FORMATS", "SIMON_TABLE_ERRORS", "MAX_SCENARIOS",
+           "COLUMNS", "FAMILIES", "DEFAULT_FAMILIES", "BACKENDS", "OUTPUT_FORMATS", "SIMON_TABLE_ERRORS", "MAX_SCENARIOS",
            "check_scheduler_address"]
 
 FAMILIES = family_names()
+#: The families a grid uses unless told otherwise: the quick classical ones (see Family.default).
+DEFAULT_FAMILIES = tuple(f.name for f in select_families())
 BACKENDS = ("serial", "processes", "dask")
 OUTPUT_FORMATS = ("csv", "json", "markdown", "parquet")
 COLUMNS = ("p0", "p1", "alpha", "beta", "family", "kind", "r1", "n1", "r", "n", "en0", "pet0", "attained_alpha",
-           "power", "q_low", "q_high", "note")
+           "power", "q_low", "q_high", "note", "design")
 #: The (alpha, beta) pairs of Simon's (1989) Tables 1 and 2, in his order.
 SIMON_TABLE_ERRORS = ((0.10, 0.10), (0.05, 0.20), (0.05, 0.10))
 CONVENTION = ("single-stage r/n: reject H0 if X > r; two-stage r1/n1, r/n (Simon 1989): stop after n1 if "
-              "X1 <= r1, reject H0 if X1 + X2 > r; en0 = expected n and pet0 = P(stop early) at p0; "
-              "attained_alpha and power exact")
+              "X1 <= r1, reject H0 if X1 + X2 > r; design: every family's design in cumulative notation "
+              "a1/N1, ..., r/N (stop after look j if S_j <= a_j; a:b/N also stops, promising, if S_j > b); "
+              "r1/n1 are empty for designs other than single-stage and Simon, r/n are the last look's; "
+              "en0 = expected n and pet0 = P(stop early) at p0; attained_alpha and power exact")
 _JOURNAL_FORMAT = 1
 _EXTENSIONS = {".csv": "csv", ".json": "json", ".md": "markdown", ".markdown": "markdown", ".parquet": "parquet",
                ".pq": "parquet"}
@@ -170,7 +174,7 @@ def _no_repeats(name, vals):
     return vals
 
 
-def grid_scenarios(p0, delta, alpha=None, beta=None, family=FAMILIES, *, errors=None):
+def grid_scenarios(p0, delta, alpha=None, beta=None, family=DEFAULT_FAMILIES, *, errors=None):
     """The scenarios of a grid, in output order, and the ``(p0, delta)`` pairs skipped for ``p1 >= 1``.
 
     Parameters
@@ -248,9 +252,9 @@ def grid_scenarios(p0, delta, alpha=None, beta=None, family=FAMILIES, *, errors=
 # ---------------------------------------------------------------------------
 
 def _row(s, kind, r1=None, n1=None, r=None, n=None, en0=None, pet0=None, attained_alpha=None, power=None,
-         q_low=None, q_high=None, note=""):
+         q_low=None, q_high=None, note="", design=""):
     return [s.p0, s.p1, s.alpha, s.beta, s.family, kind, r1, n1, r, n, en0, pet0, attained_alpha, power, q_low,
-            q_high, note]
+            q_high, note, design]
 
 
 def _compute_scenario(key):
@@ -264,7 +268,8 @@ def _compute_scenario(key):
         return [_row(s, "none", note=str(e))]
     return [_row(s, p.kind, r1=getattr(p.result, "r1", None), n1=getattr(p.result, "n1", None), r=p.result.r,
                  n=p.result.n, en0=p.result.en0, pet0=p.result.pet0, attained_alpha=p.result.attained_alpha,
-                 power=p.result.power, q_low=p.result.q_low, q_high=p.result.q_high) for p in proposals]
+                 power=p.result.power, q_low=p.result.q_low, q_high=p.result.q_high, design=p.result.label())
+            for p in proposals]
 
 
 def _compute_chunk(keys):
@@ -433,7 +438,9 @@ def _md_cell(col, v):
     if isinstance(v, float):
         if col in ("p0", "p1", "alpha", "beta"):
             return f"{v:.10g}"
-        return f"{v:.2f}" if col == "en0" else f"{v:.4f}"
+        from ..present.render import fmt
+
+        return fmt(v, 2 if col == "en0" else 4)
     return str(v).replace("|", "\\|")
 
 
@@ -679,7 +686,7 @@ def _check_workers(workers):
     return check_int("workers", workers, minimum=1, maximum=1024)
 
 
-def run_grid(p0, delta, alpha=None, beta=None, family=FAMILIES, *, errors=None, admissible=False, output=None,
+def run_grid(p0, delta, alpha=None, beta=None, family=DEFAULT_FAMILIES, *, errors=None, admissible=False, output=None,
              fmt=None, backend=None, workers=None, scheduler=None, resume=True, progress=None,
              checkpoint_seconds=2.0):
     """Compute every design of a scenario grid, optionally into a resumable output file.

@@ -59,6 +59,7 @@ KERNEL_FILES = (
     "numerics/_binomial.py",
     "numerics/_betabinomial.py",
     "families/_search_kernels.py",
+    "families/_threestage_kernels.py",
     "engine/_kernels.py",
 )
 

@@ -26,8 +26,15 @@ def fmt(value, digits=4):
     Returns
     -------
     str
-        A positive probability too small for ``digits`` decimals is shown in
-        scientific notation rather than as zero; -0.0 prints as 0.
+        A positive value too small for ``digits`` decimals prints as ``"<0.0001"``
+        (for 4 decimals), never as zero and never in scientific notation, which
+        readers of a protocol misread; the exact value stays in JSON and CSV.
+        -0.0 prints as 0.
+
+    Examples
+    --------
+    >>> fmt(3.0e-06), fmt(0.00005), fmt(0.0471), fmt(0.0, 4), fmt(2.5e-7, 6)
+    ('<0.0001', '0.0001', '0.0471', '0.0000', '<0.000001')
     """
     if value is None:
         return ""
@@ -37,11 +44,23 @@ def fmt(value, digits=4):
         return str(value)
     if isinstance(value, float):
         value = value + 0.0  # -0.0 prints as 0
-        if value != 0.0 and abs(value) < 0.5 * 10.0 ** -digits:
+        if 0.0 < value < 0.5 * 10.0 ** -digits:
             # a positive probability below the shown precision must not print as zero
-            return f"{value:.{max(digits - 3, 1)}e}"
+            return "<" + (f"0.{'0' * (digits - 1)}1" if digits > 0 else "1")
+        if -0.5 * 10.0 ** -digits < value < 0.0:
+            return ">" + (f"-0.{'0' * (digits - 1)}1" if digits > 0 else "-1")
         return f"{value:.{digits}f}"
     return str(value)
+
+
+def equals(value, digits=4):
+    """``"= 0.0530"``, or ``"< 0.0001"`` when :func:`fmt` shows ``"<0.0001"``: a value after a symbol in a sentence.
+
+    >>> equals(0.053), equals(3e-06)
+    ('= 0.0530', '< 0.0001')
+    """
+    text = fmt(value, digits)
+    return f"< {text[1:]}" if text.startswith("<") else f"= {text}"
 
 
 def text_table(headers, rows, aligns=None):

@@ -11,6 +11,7 @@ module imports nothing else from the library).
 
 from .blocks import Table
 from .render import fmt
+from .texts import METHOD_NAMES
 
 
 def _num(value, digits):
@@ -45,6 +46,26 @@ def simon_design_table(designs):
                  ["l", "r", "r", "r", "r", "r", "r", "r", "l"])
 
 
+def multistage_design_table(designs):
+    """Designs of any number of stages: kind, boundaries, stage sizes, EN0, PET0, alpha, power, EN1, q range.
+
+    Parameters
+    ----------
+    designs : iterable of MultiStageDesign
+        E.g. ``MultiStageResult.admissible`` or ``designs()``.
+
+    Returns
+    -------
+    Table
+        ``bounds`` is the design's notation (cumulative a_j/N_j; ``a:b/N`` where a look also stops for
+        efficacy); PET0 is the probability of stopping before the last stage under p0, for any reason.
+    """
+    rows = [[d.kind or "", d.label(), _num(d.en0, 2), _num(d.pet0, 3), _num(d.attained_alpha, 4),
+             _num(d.power, 4), _num(d.en1, 2), _num(d.pet1, 3), d.q_range_text()] for d in designs]
+    return Table(["design", "bounds (cumulative)", "EN0", "PET0", "alpha", "power", "EN1", "PET1", "q range"],
+                 rows, ["l", "l", "r", "r", "r", "r", "r", "r", "l"])
+
+
 def single_stage_table(candidates, caption=None):
     """Feasible single-stage designs r/n with the smallest count that rejects, alpha and power.
 
@@ -72,14 +93,17 @@ def oc_table(oc):
     Returns
     -------
     Table
-        Two-stage: P(reject H0), PET, EN and the three stage outcomes;
-        single stage: P(reject H0) and EN.
+        Two-stage: P(reject H0), PET (stop after stage 1, not promising), the
+        probability of continuing and failing, and EN: the three outcomes sum
+        to 1.  "Stop stage 1" would repeat PET and "continue, succeed" would
+        repeat P(reject H0) (a Simon design rejects only after stage 2), so
+        neither is a column (both stay in JSON and CSV).  Single stage:
+        P(reject H0) and EN.
     """
     if oc.design == "two-stage":
-        return Table(["p", "P(reject H0)", "PET", "EN", "stop stage 1", "continue, fail", "continue, succeed"],
-                     [[_num(r["p"], 4), _num(r["reject"], 4), _num(r["pet"], 4), _num(r["en"], 2),
-                       _num(r["stop_stage1"], 4), _num(r["continue_fail"], 4), _num(r["continue_success"], 4)]
-                      for r in oc.rows()])
+        return Table(["p", "P(reject H0)", "PET", "continue, fail", "EN"],
+                     [[_num(r["p"], 4), _num(r["reject"], 4), _num(r["pet"], 4), _num(r["continue_fail"], 4),
+                       _num(r["en"], 2)] for r in oc.rows()])
     return Table(["p", "P(reject H0)", "EN"],
                  [[_num(r["p"], 4), _num(r["reject"], 4), _num(r["en"], 2)] for r in oc.rows()])
 
@@ -119,10 +143,15 @@ def interval_table(ev):
     Returns
     -------
     Table
+        Without a threshold, the level, method and limits only.
     """
-    return Table(["level", "method", "low", "high", f"contains {ev.threshold.threshold:.10g}"],
-                 [[f"{100 * ci.confidence_level:.10g}%", ci.method, f"{100 * ci.low:.1f}%", f"{100 * ci.high:.1f}%",
-                   "yes" if inside else "no"] for ci, inside in zip(ev.intervals, ev.threshold.inside_ci)],
+    t = ev.threshold
+    rows = [[f"{100 * ci.confidence_level:.10g}%", METHOD_NAMES.get(ci.method, ci.method), f"{100 * ci.low:.1f}%",
+             f"{100 * ci.high:.1f}%"] for ci in ev.intervals]
+    if t is None:
+        return Table(["level", "method", "low", "high"], rows, ["r", "l", "r", "r"])
+    return Table(["level", "method", "low", "high", f"contains {t.threshold:.10g}"],
+                 [row + ["yes" if inside else "no"] for row, inside in zip(rows, t.inside_ci)],
                  ["r", "l", "r", "r", "l"])
 
 
@@ -140,13 +169,20 @@ def estimates_table(res, design_word="two-stage"):
     Table
     """
     lvl = f"{100 * res.confidence_level:.10g}%"
+    alpha = getattr(res, "alpha", None)
+    source = getattr(res, "level_source", "default")
+    how = {"alpha": f"two-sided; matches the one-sided alpha = {alpha:.10g} test" if alpha is not None else "",
+           "given": "two-sided, level as given"}.get(source, "two-sided")
     rows = [[f"naive x/n (biased after a {design_word} design)", _num(res.naive_estimate, 4)],
             ["UMVUE (Jung & Kim 2004)", _num(res.umvue, 4)],
             ["median-unbiased estimate", _num(res.median_unbiased, 4)],
-            [f"{lvl} exact CI", f"{res.ci_lower:.4f} - {res.ci_upper:.4f}"],
-            [f"{lvl} mid-p CI", f"{res.ci_midp_lower:.4f} - {res.ci_midp_upper:.4f}"]]
+            [f"{lvl} exact CI ({how})", f"{_num(res.ci_lower, 4)} - {_num(res.ci_upper, 4)}"],
+            [f"{lvl} mid-p CI ({how.split(';')[0]})", f"{_num(res.ci_midp_lower, 4)} - {_num(res.ci_midp_upper, 4)}"]]
+    if alpha is not None and getattr(res, "lower_bound", None) is not None:
+        what = "exact" if res.p0 is None else "exact; excludes p0 exactly when the test rejects"
+        rows.append([f"{100 * (1 - alpha):.10g}% one-sided lower bound ({what})", _num(res.lower_bound, 4)])
     if res.pvalue is not None:
-        rows.append([f"one-sided p-value vs p0 = {res.p0:.10g}", _num(res.pvalue, 4)])
+        rows.append([f"one-sided p-value vs p0 = {res.p0:.10g} (stage-wise)", _num(res.pvalue, 4)])
         rows.append(["mid-p value", _num(res.pvalue_midp, 4)])
     return Table(["quantity", "value"], rows, ["l", "r"])
 
@@ -226,7 +262,9 @@ def plan_rates_table(plan):
 
 def plan_designs_table(plan):
     """The follow-up designs for each p1, exact at p0 and p1 and averaged over the pilot's posterior."""
-    rows = [[f"{d.p1:.10g}", d.kind, _stage1(d), f"{d.r}/{d.n}", fmt(d.en0, 2), fmt(d.pet0, 3),
+    rows = [[f"{d.p1:.10g}", d.kind if d.bounds is None else f"{d.family} {d.kind}",
+             _stage1(d) if d.bounds is None else "-",
+             f"{d.r}/{d.n}" if d.bounds is None else d.bounds, fmt(d.en0, 2), fmt(d.pet0, 3),
              fmt(d.attained_alpha, 4), fmt(d.power, 4), fmt(d.assurance, 4), fmt(d.expected_n, 2), fmt(d.pet, 3)]
             for d in plan.designs]
     return Table(["p1", "design", "r1/n1", "r/n", "EN0", "PET0", "alpha", "power", "assurance", "E[N]", "P(stop)"],
@@ -234,22 +272,26 @@ def plan_designs_table(plan):
 
 
 _GRID_FIELDS = ("p0", "p1", "alpha", "beta", "family", "kind", "r1", "n1", "r", "n", "en0", "pet0",
-                "attained_alpha", "power", "q_low", "q_high", "note")
+                "attained_alpha", "power", "q_low", "q_high", "note", "design")
 
 
 def grid_table(rows):
-    """The rows of a design grid (one per scenario and design kind; kind ``none``: no feasible design)."""
+    """The rows of a design grid (one per scenario and design kind; kind ``none``: no feasible design).
+
+    ``bounds`` is each design in the cumulative notation of its family (``r/n``, ``r1/n1, r/n``,
+    ``a1/N1, a2/N2, r/N``, ``a:b/N, ...``).
+    """
     out = []
     for r in rows:
         d = dict(zip(_GRID_FIELDS, r))
         inputs = [f"{d['p0']:.10g}", f"{d['p1']:.10g}", f"{d['alpha']:.10g}", f"{d['beta']:.10g}"]
         if d["kind"] == "none":
-            out.append(inputs + [f"{d['family']}: none", "", "", "", "", "", ""])
+            out.append(inputs + [f"{d['family']}: none", "", "", "", "", ""])
             continue
-        out.append(inputs + [d["kind"], "-" if d["r1"] is None else f"{d['r1']}/{d['n1']}", f"{d['r']}/{d['n']}",
-                             fmt(d["en0"], 2), fmt(d["pet0"], 3), fmt(d["attained_alpha"], 4), fmt(d["power"], 4)])
-    return Table(["p0", "p1", "alpha", "beta", "design", "r1/n1", "r/n", "EN0", "PET0", "att. alpha", "power"], out,
-                 ["r", "r", "r", "r", "l", "r", "r", "r", "r", "r", "r"])
+        out.append(inputs + [d["kind"], d["design"], fmt(d["en0"], 2), fmt(d["pet0"], 3),
+                             fmt(d["attained_alpha"], 4), fmt(d["power"], 4)])
+    return Table(["p0", "p1", "alpha", "beta", "design", "bounds", "EN0", "PET0", "att. alpha", "power"], out,
+                 ["r", "r", "r", "r", "l", "l", "r", "r", "r", "r"])
 
 
 __all__ = [
