@@ -94,3 +94,24 @@ def test_cli_design_file_errors(tmp_path, capsys):
     assert code == 2 and "--kind chooses a design in a --design-file" in err
     code, out, err = _run(["analyze", "--design-file", str(tmp_path / "none.json"), "--x1", "2"], capsys)
     assert code == 2 and "cannot be read" in err and "Traceback" not in err
+
+
+def test_cli_three_stage_design_file(tmp_path, capsys):
+    # phase2design design --stages 3 --p0 0.1 --p1 0.3 --alpha 0.05 --beta 0.2 --format json > d3.json
+    code, out, err = _run(["design", "--stages", "3", "--p0", "0.1", "--p1", "0.3", "--alpha", "0.05", "--beta",
+                           "0.2", "--format", "json"], capsys)
+    assert code == 0, err
+    path = tmp_path / "d3.json"
+    path.write_text(out)
+    result = json.loads(out)
+    f = read_design_file(path)
+    assert f.design == Design.parse(result["optimal"]["label"]) and f.kind == "optimal" and f.design.stages == 3
+    # phase2design analyze --design-file d3.json --responses 1,2,4
+    code, out, err = _run(["analyze", "--design-file", str(path), "--responses", "1,2,4"], capsys)
+    assert code == 0 and f"Analysis of 3-stage design {f.design.label()}" in out and "using its optimal" in err
+    # phase2design compare --design-file d3.json: optimal and minimax side by side, at the file's p0 and p1
+    code, out, err = _run(["compare", "--design-file", str(path), "--format", "json"], capsys)
+    rows = json.loads(out)["designs"]
+    assert code == 0 and [r["kind"] for r in rows] == ["optimal", "minimax"]
+    assert rows[0]["en0"] == pytest.approx(result["optimal"]["en0"], rel=1e-12)
+    assert rows[1]["attained_alpha"] == pytest.approx(result["minimax"]["attained_alpha"], rel=1e-12)
