@@ -422,10 +422,17 @@ def test_tex_without_figure_files_is_refused():
     assert r"\includegraphics" not in tex and tex.rstrip().endswith(r"\end{document}")
 
 
-def test_docx_is_the_same_for_the_same_inputs():
+def test_docx_is_the_same_for_the_same_inputs(monkeypatch):
+    import time
+    import zipfile
+
     a = make_report(*INPUTS, fmt="docx", figures=False)
+    # python-docx dates the zip entries by the clock: a later call must still give the same bytes
+    later = time.localtime(time.time() + 3600)
+    monkeypatch.setattr(time, "localtime", lambda *args: later)
     b = make_report(*INPUTS, fmt="docx", figures=False)
     assert a[:2] == b"PK" and a == b
+    assert {i.date_time for i in zipfile.ZipFile(io.BytesIO(a)).infolist()} == {(2000, 1, 1, 0, 0, 0)}
 
 
 # ---------------------------------------------------------------------------

@@ -48,8 +48,8 @@ def render_docx(title, blocks):
     Returns
     -------
     bytes
-        Deterministic apart from python-docx's package timestamps, which are fixed here so that the same
-        inputs give the same file.
+        The same inputs give the same bytes: the document's dates and the zip entries' timestamps are
+        fixed (python-docx would stamp both with the clock).
     """
     docx = _docx()
     from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -112,4 +112,19 @@ def render_docx(title, blocks):
             raise TypeError(f"not a document block: {b!r}")
     buf = io.BytesIO()
     doc.save(buf)
-    return buf.getvalue()
+    return _fixed_times(buf.getvalue())
+
+
+def _fixed_times(data):
+    """The same package with every zip entry dated 2000-01-01: python-docx stamps them with the clock."""
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
