@@ -1,4 +1,4 @@
-"""A protocol-ready report of a phase II design, as one self-contained HTML or Markdown file.
+"""A protocol-ready report of a phase II design: one self-contained HTML or Markdown file, or Word or LaTeX.
 
 ``make_report(0.1, 0.3, 0.05, 0.2)`` runs the Simon search and the exact
 single-stage search for the inputs, picks the requested design and writes:
@@ -20,13 +20,25 @@ prints (built once in :mod:`phase2design.present.tables`; EN 2 decimals, PET
 3 in the design table and 4 in the OC table, error rates 4), so every number
 that ``phase2design simon``, ``single``, ``oc``, ``evaluate`` and ``analyze``
 print for the same inputs appears in the report.  The document is a list of
-:mod:`phase2design.present.blocks` rendered to HTML or Markdown.  The report
+:mod:`phase2design.present.blocks` rendered to HTML or Markdown, or by
+:mod:`phase2design.present.docx` and :mod:`phase2design.present.latex` to
+Word and LaTeX (:func:`write_report` writes any of them, a .tex with its
+figures as PNG files beside it, or the design file as JSON).  The report
 holds no date, so the same inputs always give the same file.
+
+The statistical considerations (:func:`protocol_sections`) add to the
+paragraph what a review board asks for: the endpoint and evaluable
+population as placeholders, accrual at the interim, the rules for a stage of
+another size (:mod:`phase2design.overrun` and the conditional-error rule of
+:func:`phase2design.analyze_two_stage`), the analysis plan, the rationale for
+p0 and p1 with the pilot's posterior and the design's assurance
+(:func:`pilot_rationale`), and the software version.
 """
 
 import io
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Optional
 
 from . import __version__
 from ._validation import check_choice, check_int, check_probability, check_rate, is_count
@@ -37,7 +49,7 @@ from .present.render import fmt as cell
 from .present.render import render_html, render_markdown
 
 DESIGN_CHOICES = ("optimal", "minimax", "single")
-FORMATS = ("html", "md")
+FORMATS = ("html", "md", "docx", "tex")
 
 _REFERENCES = {
     "simon": "Simon R (1989). Optimal two-stage designs for phase II clinical trials. "
@@ -96,6 +108,10 @@ def _nominal_sentence(d, alpha, beta):
     return text
 
 
+def _level_clause(alpha):
+    return "" if alpha is None else f", at the one-sided significance level alpha = {alpha:.10g}"
+
+
 def _constraints(alpha, beta):
     return f"type I error at most {alpha:.10g} and power at least {1.0 - beta:.10g}"
 
@@ -109,7 +125,7 @@ def _two_stage_paragraph(d, kind, alpha, beta):
     }.get(kind, "A two-stage design of the Simon (1989) type, specified by the investigators,")
     s = [f"{opening} will be used to test the null hypothesis that the true response rate p is at most "
          f"{_pct(d.p0)} (H0: p <= {d.p0:.10g}) against the alternative that it is at least {_pct(d.p1)} "
-         f"(H1: p >= {d.p1:.10g}).",
+         f"(H1: p >= {d.p1:.10g}){_level_clause(alpha)}.",
          f"In the first stage, {d.n1} patients will be enrolled. If {_count_phrase(d.r1, d.n1, first=True)}, "
          f"the trial stops and the drug is declared not promising.",
          f"Otherwise, {d.n2} additional patients will be enrolled, for a total of {d.n}. If "
@@ -150,7 +166,7 @@ def _single_stage_paragraph(d, kind, alpha, beta):
                "A single-stage design with an exact binomial test, specified by the investigators,")
     s = [f"{opening} will be used to test the null hypothesis that the true response rate p is at most "
          f"{_pct(d.p0)} (H0: p <= {d.p0:.10g}) against the alternative that it is at least {_pct(d.p1)} "
-         f"(H1: p >= {d.p1:.10g}).",
+         f"(H1: p >= {d.p1:.10g}){_level_clause(alpha)}.",
          f"A total of {d.n} patients will be enrolled, with no interim analysis. If {d.r + 1} or more of the "
          f"{d.n} patients respond, the drug is declared promising and H0 is rejected; "
          f"{'if none responds' if d.r == 0 else f'if {d.r} or fewer respond'}, it is declared not promising.",
@@ -218,6 +234,239 @@ def protocol_paragraph(design, *, kind=None, alpha=None, beta=None):
     kind = "" if kind is None else kind
     check_choice("kind", kind, ("ahern", ""))
     return _single_stage_paragraph(design, kind, alpha, beta)
+
+
+# ---------------------------------------------------------------------------
+# The statistical-considerations section: the paragraph and what a review board asks for besides
+# ---------------------------------------------------------------------------
+
+#: Placeholders the investigators fill in; square brackets and capitals so that none is overlooked.
+ENDPOINT_PLACEHOLDER = ("[ENDPOINT: e.g. objective response (complete or partial response) by RECIST 1.1 within "
+                        "8 weeks of the start of treatment]")
+POPULATION_PLACEHOLDER = ("[EVALUABLE POPULATION: e.g. all eligible patients who start the study treatment; "
+                          "patients without a response assessment count as non-responders]")
+P0_PLACEHOLDER = ("[RATIONALE FOR p0: e.g. the response rate of the standard treatment in this population, "
+                  "with references]")
+P1_PLACEHOLDER = "[RATIONALE FOR p1: e.g. the smallest response rate that would justify a phase III trial]"
+ACCRUAL_CHOICES = ("pause", "continue")
+
+
+@dataclass(frozen=True)
+class PilotRationale:
+    """What earlier data (a pilot ``x/n``) say about p1 and about the chosen design.
+
+    Built by :func:`pilot_rationale` from :func:`phase2design.plan_followup` (the candidate p1 values the
+    pilot supports and the posterior) and :func:`phase2design.predictive_oc` (the chosen design averaged
+    over the posterior).
+
+    Attributes
+    ----------
+    x, n : int
+        The pilot.
+    prior_text : str
+        The posterior and how it was formed, e.g. "Beta(3.5, 6.5) = Jeffreys Beta(0.5, 0.5) prior + pilot 3/9".
+    prob_above_p0, prob_at_least_p1 : float
+        ``P(p > p0 | pilot)`` and ``P(p >= p1 | pilot)``.
+    candidate_rule : str or None
+        How ``phase2design plan`` chooses default p1 values (None if the pilot supports none above p0).
+    candidates : tuple of CandidateRate
+        Those values, used or not.
+    assurance, expected_n, pet : float
+        Exact under the posterior: probability that the chosen design declares the drug promising, its
+        expected sample size and its probability of stopping before the last stage.
+    warnings : tuple of str
+    """
+
+    x: int
+    n: int
+    prior_text: str
+    posterior: tuple
+    prob_above_p0: float
+    prob_at_least_p1: float
+    candidate_rule: Optional[str]
+    candidates: tuple
+    assurance: float
+    expected_n: float
+    pet: float
+    warnings: tuple
+
+
+def pilot_rationale(pilot, design, p0, p1, alpha, beta, prior="jeffreys", progress=None):
+    """The :class:`PilotRationale` of ``design`` (p0, p1, alpha, beta as planned) after the pilot ``x/n``.
+
+    ``progress`` is called with the sample size the follow-up searches of ``plan_followup`` have reached.
+    """
+    from .planning import NoCandidateRateError, plan_followup, predictive_oc
+
+    given = plan_followup(pilot, p0, alpha, beta, p1=[p1], prior=prior, progress=progress)
+    try:
+        default = plan_followup(pilot, p0, alpha, beta, prior=prior, progress=progress)
+    except NoCandidateRateError:
+        default = None
+    pa, pb = given.posterior
+    oc = predictive_oc(Design.parse(design), pa, pb)
+    return PilotRationale(x=given.pilot_x, n=given.pilot_n, prior_text=given.posterior_text(),
+                          posterior=(pa, pb), prob_above_p0=given.posterior_prob_above_p0,
+                          prob_at_least_p1=given.candidates[0].posterior_prob_at_least,
+                          candidate_rule=None if default is None else default.candidate_rule,
+                          candidates=() if default is None else default.candidates, assurance=oc.assurance,
+                          expected_n=oc.expected_n, pet=oc.pet, warnings=given.warnings)
+
+
+def _interim_text(d, accrual):
+    if accrual is None:
+        return (f"The interim analysis takes place once the first {d.n1} patients are evaluable for response. "
+                f"[ACCRUAL AT THE INTERIM: state whether accrual is suspended after the first {d.n1} patients until "
+                f"their responses are known, or continues meanwhile; if it continues, the patients evaluable at the "
+                f"interim make up stage 1 as described below.]")
+    if accrual == "pause":
+        return (f"The interim analysis takes place once the first {d.n1} patients are evaluable for response. "
+                f"Accrual is suspended once {d.n1} patients are enrolled, until their responses are known; stage 2 "
+                f"opens only if {d.r1 + 1} or more of them respond.")
+    return (f"The interim analysis takes place once the first {d.n1} patients are evaluable for response. "
+            f"Accrual continues meanwhile; the patients evaluable when the interim decision is made form stage 1, "
+            f"and if they are more than {d.n1} the bounds are re-derived as described below.")
+
+
+def _running_text(d, two, alpha):
+    level = (f"alpha = {alpha:.10g}" if alpha is not None else
+             f"the planned exact type I error {d.attained_alpha:.4f}")
+    if not two:
+        return (f"If the number of evaluable patients m differs from {d.n}, H0 is rejected if more than r_m of the m "
+                f"patients respond, r_m being the smallest cut-off whose exact type I error P(X > r_m | p = "
+                f"{d.p0:.10g}) is at most {level} (phase2design single --n m --p0 {d.p0:.10g} lists every cut-off "
+                f"of an m-patient trial with its exact type I error).")
+    return (f"If stage 1 has m1 evaluable patients instead of {d.n1} (for example because accrual continued during "
+            f"the interim), the bounds are re-derived from the sizes alone before the stage-1 responses are used, "
+            f"keeping the total of {d.n}: the stage-1 bound r1* is the one whose probability of stopping under H0 is "
+            f"closest to the planned PET0 = {d.pet0:.4f}, and the final bound r* is the smallest whose exact type I "
+            f"error is at most {level} (phase2design analyze --n1 m1). If stage 2 has m2 evaluable patients instead "
+            f"of {d.n2}, the final bound is adjusted by the conditional-error principle: given x1 stage-1 responses, "
+            f"the drug is declared promising if the m2 stage-2 patients have more than c responses, c being the "
+            f"smallest count with P(X2* > c) <= P(X2 > r - x1) under p = {d.p0:.10g}, where X2* and X2 have "
+            f"binomial distributions with m2 and {d.n2} patients (phase2design analyze --n2 m2). Both rules keep "
+            f"the exact type I error of the trial at most {level}; the rule re-derived for each stage-1 size near "
+            f"{d.n1} is tabulated below.")
+
+
+def analysis_level(alpha):
+    """Two-sided level 1 - 2 alpha of the interval that matches the one-sided test at alpha (0.95 without)."""
+    return 0.95 if alpha is None else 1.0 - 2.0 * alpha
+
+
+def _analysis_text(d, two, alpha):
+    level = analysis_level(alpha)
+    lvl = f"{100 * level:.10g}%"
+    match = ("" if alpha is None else
+             f" (level 1 - 2 alpha, so that its lower limit is the one-sided {100 * (1 - alpha):.10g}% lower "
+             f"confidence bound that matches the one-sided test at alpha = {alpha:.10g})")
+    if two:
+        return (f"The response rate will be estimated by the uniformly minimum variance unbiased estimator (UMVUE; "
+                f"Jung and Kim 2004), which, unlike the proportion of responders, is unbiased after a two-stage "
+                f"design; the median-unbiased estimate will also be reported. The exact two-sided {lvl} "
+                f"confidence interval{match} and the exact one-sided p-value against p0 = {d.p0:.10g} are computed "
+                f"on the stage-wise ordering of the two-stage sample space (Koyama and Chen 2008); the p-value is "
+                f"at most the attained type I error {d.attained_alpha:.4f} exactly when the design declares the "
+                f"drug promising. They are computed with phase2design analyze --design "
+                f"{d.r1}/{d.n1},{d.r}/{d.n} --x1 x1 --x2 x2 --p0 {d.p0:.10g} "
+                + (f"--alpha {alpha:.10g}." if alpha is not None else f"--confidence {level:.10g}."))
+    return (f"The response rate will be estimated by the proportion of responders x/{d.n}, with the exact "
+            f"(Clopper-Pearson 1934) two-sided {lvl} confidence interval{match} and the exact one-sided binomial "
+            f"p-value P(X >= x | p = {d.p0:.10g}); the p-value is at most the attained type I error "
+            f"{d.attained_alpha:.4f} exactly when the drug is declared promising.")
+
+
+def _pilot_text(d, pilot):
+    if pilot is None:
+        return f"{P0_PLACEHOLDER} {P1_PLACEHOLDER}"
+    s = [f"{P0_PLACEHOLDER} The alternative p1 = {d.p1:.10g} is weighed against earlier data: {pilot.x} of "
+         f"{pilot.n} patients responded in a pilot ({100 * pilot.x / pilot.n:.1f}%). With the posterior "
+         f"{pilot.prior_text}, P(p > p0 = {d.p0:.10g} | pilot) = {pilot.prob_above_p0:.3f} and "
+         f"P(p >= p1 = {d.p1:.10g} | pilot) = {pilot.prob_at_least_p1:.3f}."]
+    used = [c for c in pilot.candidates if c.used]
+    if used:
+        values = ", ".join(f"{c.p1:.10g} ({c.source})" for c in used)
+        s.append(f"The response rates the pilot supports as p1 ({pilot.candidate_rule}) are {values}.")
+    s.append(f"If the true rate is drawn from this posterior, the design declares the drug promising with "
+             f"probability {pilot.assurance:.4f} (assurance; O'Hagan et al. 2005), treats {pilot.expected_n:.2f} "
+             f"patients on average and stops early with probability {pilot.pet:.4f} (exact beta-binomial sums).")
+    s += [f"Warning: {w}." for w in pilot.warnings]
+    return " ".join(s)
+
+
+def protocol_sections(design, *, kind=None, alpha=None, beta=None, accrual=None, pilot=None):
+    """The statistical-considerations section of a protocol: (title, text) pairs, every number from the objects.
+
+    1. *Design and decision rule*: :func:`protocol_paragraph` (hypotheses with the one-sided alpha, the
+       rule in words and in symbols, the exact attained error rates, PET and EN, why this design).
+    2. *Endpoint and evaluable population*: explicit placeholders in square brackets.
+    3. *Interim analysis and accrual* (two-stage): whether accrual pauses (``accrual``: ``"pause"``,
+       ``"continue"``, or None for a placeholder).
+    4. *Fewer or more evaluable patients than planned*: the re-derived bounds of
+       :func:`phase2design.overrun.stage1_redesign` for stage 1 and the conditional-error rule of
+       :func:`phase2design.analyze_two_stage` for stage 2 (single stage: the exact cut-off for the size
+       reached).
+    5. *Analysis plan*: the estimator, the exact interval at level ``1 - 2 alpha`` and the p-value.
+    6. *Rationale for p0 and p1*: placeholders, and with ``pilot`` (a :class:`PilotRationale`) the
+       posterior, the rates the pilot supports and the assurance of the design.
+    7. *Software*: phase2design and its version.
+
+    Parameters are those of :func:`protocol_paragraph`, with ``accrual`` and ``pilot``.
+
+    Returns
+    -------
+    list of (str, str)
+    """
+    from .results import TwoStageDesign
+
+    first = protocol_paragraph(design, kind=kind, alpha=alpha, beta=beta)
+    alpha = design.alpha if alpha is None else alpha
+    if accrual is not None:
+        check_choice("accrual", accrual, ACCRUAL_CHOICES)
+    two = isinstance(design, TwoStageDesign)
+    d = design
+    unit = "first " if two else ""
+    out = [("Design and decision rule", first),
+           ("Endpoint and evaluable population",
+            f"The primary endpoint is response, {ENDPOINT_PLACEHOLDER}, assessed for each patient as a yes/no "
+            f"outcome. The response rate p is the proportion of responders among {POPULATION_PLACEHOLDER}; the "
+            f"{unit}{d.n1 if two else d.n} patients of {'stage 1' if two else 'the trial'} and all counts in the "
+            f"decision rule refer to that population.")]
+    if two:
+        out.append(("Interim analysis and accrual", _interim_text(d, accrual)))
+    out += [("Fewer or more evaluable patients than planned", _running_text(d, two, alpha)),
+            ("Analysis plan", _analysis_text(d, two, alpha)),
+            ("Rationale for p0 and p1", _pilot_text(d, pilot)),
+            ("Software", f"Designs, operating characteristics and the analysis are computed with phase2design "
+                         f"{__version__} (Python), from exact binomial probabilities without simulation or "
+                         f"normal approximation.")]
+    return out
+
+
+def stage1_size_table(design, alpha=None, sizes=None):
+    """The rule re-derived for stage-1 sizes near the planned ``n1`` (a table for the protocol).
+
+    Each row is :func:`phase2design.overrun.stage1_redesign` for one actual stage-1 size ``m1`` (total kept):
+    r1*, r*, the probability of stopping under H0, the exact type I error and the power.
+    """
+    from .overrun import stage1_redesign
+    from .present.blocks import Table
+    from .present.render import fmt
+
+    d = design
+    if sizes is None:
+        sizes = [m for m in range(d.n1 - 2, d.n1 + 4) if 1 <= m < d.n and m != d.n1]
+    rows = [[str(d.n1) + " (planned)", f"{d.r1}/{d.n1}, {d.r}/{d.n}", fmt(d.pet0, 4), fmt(d.attained_alpha, 4),
+             fmt(d.power, 4)]]
+    for m in sizes:
+        s = stage1_redesign(d.design, m, p0=d.p0, p1=d.p1, alpha=alpha)
+        rows.append([str(m), s.design.label(), fmt(s.pet0, 4), fmt(s.attained_alpha, 4), fmt(s.power, 4)])
+    level = f"alpha = {alpha:.10g}" if alpha is not None else f"the planned {d.attained_alpha:.4f}"
+    return Table(["stage-1 size m1", "rule r1*/m1, r*/n", "PET0", "type I error", "power"], rows,
+                 ["l", "l", "r", "r", "r"],
+                 caption=(f"If stage 1 has m1 evaluable patients instead of {d.n1}: the re-derived rule (total {d.n} "
+                          f"kept; r1* with PET0 closest to {d.pet0:.4f}, r* the smallest bound with exact type I "
+                          f"error at most {level}; exact at p0 = {d.p0:.10g} and p1 = {d.p1:.10g})."))
 
 
 # ---------------------------------------------------------------------------
@@ -329,7 +578,7 @@ def _oc_table_grid(p0, p1):
 
 def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observed_stages=None,
                 threshold=None, confidence_level=None, nmax=None, fmt="html", figures=True, command=None,
-                progress=None):
+                progress=None, pilot=None, accrual=None, figure_name=None):
     """A self-contained report of a phase II design for a protocol (HTML or Markdown).
 
     Parameters
@@ -360,19 +609,29 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
         shown); ``observed`` uses evaluate's default 90% and 95% Clopper-Pearson intervals.
     nmax : int, optional
         Largest n for both searches.
-    fmt : {"html", "md"}
-        Output format.
+    fmt : {"html", "md", "docx", "tex"}
+        Output format: HTML or Markdown text, the bytes of a Word file (needs python-docx), or LaTeX
+        source (its figures are separate PNG files: give ``figure_name`` or ``figures=False``, or use
+        :func:`write_report`, which writes them).
     figures : bool
         Embed the figures (base64 PNG data URIs).  Drawing them takes most of
         the time.
     command : str, optional
         The command line that produced the report, printed in its footer
         (default: the equivalent ``phase2design report`` call).
+    pilot : str or (int, int), optional
+        Earlier data ``"x/n"`` (a pilot) behind the choice of p1: the statistical considerations then give
+        the pilot's posterior, ``P(p >= p1 | pilot)``, the p1 values ``phase2design plan`` would offer and
+        the design's assurance (:func:`pilot_rationale`).
+    accrual : {"pause", "continue"}, optional
+        Whether accrual pauses at the interim of a two-stage design (default: a placeholder to fill in).
+    figure_name : callable, optional
+        For ``fmt="tex"``: ``figure_name(k)`` names the PNG file of the ``k``-th figure.
 
     Returns
     -------
-    str
-        The whole document.
+    str or bytes
+        The whole document (bytes for ``"docx"``).
 
     Raises
     ------
@@ -380,10 +639,27 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
         When no Simon design meets the constraints (see
         :func:`phase2design.simon_design`).
     """
+    title, doc = _report_document(p0, p1, alpha, beta, design, observed=observed, observed_stages=observed_stages,
+                                  threshold=threshold, confidence_level=confidence_level, nmax=nmax, fmt=fmt,
+                                  figures=figures, command=command, progress=progress, pilot=pilot,
+                                  accrual=accrual, figure_name=figure_name)
+    return render(fmt, title, doc, figure_name)
+
+
+def _report_document(p0, p1, alpha, beta, design="optimal", *, observed=None, observed_stages=None,
+                     threshold=None, confidence_level=None, nmax=None, fmt="html", figures=True, command=None,
+                     progress=None, pilot=None, accrual=None, figure_name=None):
+    """(title, blocks) of the report; see :func:`make_report`."""
     from .engine.oc import NoFeasibleDesignError, single_stage_oc, two_stage_oc
     from .families.base import get_family, select_families
 
     fmt = check_choice("fmt", fmt, FORMATS)
+    if fmt == "tex" and figures and figure_name is None:
+        raise ValueError("fmt 'tex' keeps the figures in separate PNG files: give figure_name, figures=False, or "
+                         "use write_report(path, ...), which writes them beside the .tex")
+    if accrual is not None:
+        check_choice("accrual", accrual, ACCRUAL_CHOICES)
+    pilot_xn = None if pilot is None else _parse_observed(pilot)
     if observed is not None and observed_stages is not None:
         raise ValueError("give observed (a total x/n) or observed_stages (x1, x2), not both")
     obs = None if observed is None else _parse_observed(observed)
@@ -423,7 +699,9 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
                    + (f" --observed-stages {stages[0]}" + ("" if stages[1] is None else f",{stages[1]}")
                       if stages else "")
                    + (f" --criterion {threshold:.10g}" if obs and threshold is not None else "")
-                   + (f" --confidence {level:.10g}" if stages and level is not None else ""))
+                   + (f" --confidence {level:.10g}" if stages and level is not None else "")
+                   + (f" --pilot {pilot_xn[0]}/{pilot_xn[1]}" if pilot_xn else "")
+                   + (f" --accrual {accrual}" if accrual else ""))
     add(Paragraph(f"Single-arm phase II trial with a binary endpoint (response yes/no). Generated by phase2design "
                   f"{__version__}; every probability is an exact binomial computation."
                   + (" Figures are embedded in this file as base64 PNG data URIs, so it needs no other file or "
@@ -489,7 +767,16 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
 
     # --- protocol paragraph ---------------------------------------------------------------------------
     add(Heading("Statistical considerations (for the protocol)"))
-    add(Paragraph(protocol_paragraph(d, kind=kind, alpha=alpha, beta=beta), cls="protocol"))
+    add(Paragraph("Text for the statistical section of the protocol, every number taken from the design and "
+                  "its exact operating characteristics; fill in the parts in [SQUARE BRACKETS]."))
+    rationale = None if pilot_xn is None else pilot_rationale(pilot_xn, d.design, p0, p1, alpha, beta,
+                                                              progress=progress)
+    for heading, text in protocol_sections(d, kind=kind, alpha=alpha, beta=beta, accrual=accrual,
+                                           pilot=rationale):
+        add(Heading(heading, 3))
+        add(Paragraph(text, cls="protocol"))
+    if two:
+        add(stage1_size_table(d, alpha))
 
     # --- candidates -----------------------------------------------------------------------------------
     # every registered family's candidates, the chosen design's family first
@@ -545,7 +832,22 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
     if stages is not None:
         refs += ["koyama", "jungkim"]
     add(Items([_REFERENCES[k] for k in refs]))
-    return render_html(title, doc) if fmt == "html" else render_markdown(title, doc)
+    return title, doc
+
+
+def render(fmt, title, doc, figure_name=None):
+    """The report's blocks in format ``fmt``: one renderer per format over the same blocks."""
+    if fmt == "html":
+        return render_html(title, doc)
+    if fmt == "md":
+        return render_markdown(title, doc)
+    if fmt == "docx":
+        from .present.docx import render_docx
+
+        return render_docx(title, doc)
+    from .present.latex import render_latex
+
+    return render_latex(title, doc, figure_name)
 
 
 def _observed_sections(doc, d, two, obs, stages, p0, alpha, threshold, level, figures):
@@ -604,12 +906,90 @@ def _observed_sections(doc, d, two, obs, stages, p0, alpha, threshold, level, fi
 
 
 def report_format(path):
-    """The report format for an output file name: ``"html"`` for .html/.htm, ``"md"`` for .md."""
+    """The report format for an output file name: html (.html/.htm), md, docx, tex, or json (the design file)."""
     ext = str(path).lower().rsplit(".", 1)[-1] if "." in str(path) else ""
-    fmt = {"html": "html", "htm": "html", "md": "md"}.get(ext)
+    fmt = {"html": "html", "htm": "html", "md": "md", "docx": "docx", "tex": "tex", "json": "json"}.get(ext)
     if fmt is None:
-        raise ValueError(f"report file must end in .html, .htm or .md, got {str(path)!r}")
+        raise ValueError(f"report file must end in .html, .htm, .md, .docx, .tex or .json, got {str(path)!r}")
     return fmt
 
 
-__all__ = ["make_report", "protocol_paragraph", "report_format"]
+def figure_file_name(path, k):
+    """The PNG beside a .tex report that holds its ``k``-th figure: ``protocol.tex`` -> ``protocol-figure-1.png``."""
+    import os
+
+    stem = os.path.splitext(os.path.basename(str(path)))[0]
+    return f"{stem}-figure-{k}.png"
+
+
+def report_design_file(p0, p1, alpha, beta, design="optimal", *, nmax=None, progress=None):
+    """The design file (a JSON-ready dict) of the design a report with these inputs describes.
+
+    It holds the chosen design (as :meth:`Design.to_dict` writes it), its kind and the inputs p0, p1, alpha
+    and beta; ``analyze --design-file`` and ``report --design-file`` read it back
+    (:func:`phase2design.designfile.read_design_file`).
+    """
+    from .designfile import design_file_dict
+    from .families.base import get_family
+
+    _parse_design_arg(design)
+    simon = get_family("simon").search(p0, p1, alpha, beta, nmax=nmax, progress=progress)
+    single = None
+    if isinstance(design, str) and design.strip() == "single":
+        from .engine.oc import NoFeasibleDesignError
+
+        try:
+            single = get_family("single").search(simon.p0, simon.p1, simon.alpha, simon.beta, nmax=nmax)
+        except NoFeasibleDesignError:
+            single = None
+    d, kind = _select(design, simon, single, simon.p0, simon.p1, simon.alpha, simon.beta)
+    family = "simon" if hasattr(d, "r1") and kind else ("single" if kind == "ahern" else "")
+    return design_file_dict(d.design, simon.p0, simon.p1, simon.alpha, simon.beta, kind=kind, family=family)
+
+
+def write_report(path, p0, p1, alpha, beta, design="optimal", **kwargs):
+    """Write a report to ``path`` in the format its suffix names; returns the files written.
+
+    ``.html``/``.htm``, ``.md``, ``.docx`` (needs python-docx) and ``.tex`` (the figures as PNG files beside
+    it, named by :func:`figure_file_name`) hold the same blocks; ``.json`` is the design file of
+    :func:`report_design_file`.  Every file is written whole or not at all (a temporary file renamed over
+    the target).  Keyword arguments are those of :func:`make_report`.
+
+    Returns
+    -------
+    list of str
+        The files written, the report first.
+    """
+    import os
+
+    from ._files import write_bytes_atomic, write_text_atomic
+
+    fmt = report_format(path)
+    if fmt == "json":
+        from .present.render import to_json
+
+        keep = {k: kwargs[k] for k in ("nmax", "progress") if k in kwargs}
+        write_text_atomic(path, to_json(report_design_file(p0, p1, alpha, beta, design, **keep)) + "\n")
+        return [str(path)]
+    figure_name = (lambda k: figure_file_name(path, k)) if fmt == "tex" else None
+    title, doc = _report_document(p0, p1, alpha, beta, design, fmt=fmt, figure_name=figure_name, **kwargs)
+    out = render(fmt, title, doc, figure_name)
+    written = []
+    if fmt == "tex":
+        # the PNGs first: the .tex appears only once the files it includes are there
+        from .present.blocks import Figure
+
+        folder = os.path.dirname(os.path.abspath(str(path)))
+        for k, b in enumerate((b for b in doc if isinstance(b, Figure)), start=1):
+            target = os.path.join(folder, figure_name(k))
+            write_bytes_atomic(target, b.png)
+            written.append(target)
+    if isinstance(out, bytes):
+        write_bytes_atomic(path, out)
+    else:
+        write_text_atomic(path, out)
+    return [str(path)] + written
+
+
+__all__ = ["make_report", "protocol_paragraph", "protocol_sections", "pilot_rationale", "report_format",
+           "write_report", "report_design_file", "figure_file_name", "stage1_size_table", "PilotRationale"]

@@ -400,6 +400,10 @@ class TwoStageAnalysis(StagewiseInference):
     level_source : str
         Where ``confidence_level`` came from: ``"alpha"`` (``1 - 2 alpha``, the two-sided interval that
         matches the one-sided level-alpha test), ``"given"`` or ``"default"`` (0.95, no alpha).
+    stage1_redesign : dict or None
+        When stage 1 had another size than planned (``n1`` of :func:`analyze_two_stage`): the
+        :class:`phase2design.overrun.Stage1Redesign` as a dict.  ``r1, n1, r, n`` are then those of the
+        re-derived design, the planned one is under ``"planned"``.
     (all fields of StagewiseInference)
     """
 
@@ -419,6 +423,7 @@ class TwoStageAnalysis(StagewiseInference):
     test_rejects: Optional[bool] = None
     design_alpha: Optional[float] = None
     level_source: str = "default"
+    stage1_redesign: Optional[dict] = None
 
     def label(self):
         return f"{self.r1}/{self.n1}, {self.r}/{self.n}"
@@ -541,7 +546,8 @@ def check_alpha(alpha):
     return alpha
 
 
-def analyze_two_stage(design, x1, x2=None, *, n2=None, p0=None, confidence_level=None, alpha=None):
+def analyze_two_stage(design, x1, x2=None, *, n2=None, p0=None, confidence_level=None, alpha=None, n1=None,
+                      n1_method="keep"):
     """Decision and exact inference after a Simon two-stage trial.
 
     Parameters
@@ -567,6 +573,15 @@ def analyze_two_stage(design, x1, x2=None, *, n2=None, p0=None, confidence_level
     alpha : float, optional
         The design's one-sided level: adds the exact stage-wise test at
         ``alpha`` (``test_rejects``) and the one-sided ``1 - alpha`` lower bound.
+        With ``n1``, the re-derived design keeps its type I error at most
+        ``alpha`` (without it: at most the planned design's exact type I error).
+    n1 : int or None
+        Stage-1 patients actually evaluated, if different from the planned ``n1`` (over- or
+        under-running): the rule is first re-derived for the trial as run by
+        :func:`phase2design.overrun.stage1_redesign` (keeping the planned total ``n``; needs ``p0``), and
+        ``x1`` and ``n2`` are then read against the re-derived design.
+    n1_method : {"keep", "ats"}
+        How ``n1`` re-derives the rule (see :mod:`phase2design.overrun`).
 
     Returns
     -------
@@ -616,6 +631,18 @@ def analyze_two_stage(design, x1, x2=None, *, n2=None, p0=None, confidence_level
     >>> res.outcome, round(res.ci_upper, 3)
     ('stopped_at_stage1', 0.394)
     """
+    redesign = None
+    if n1 is not None:
+        planned = _unpack_design(design)
+        n1 = check_int("n1", n1, minimum=1)
+        if n1 != planned[1]:
+            from .overrun import stage1_redesign
+
+            if p0 is None:
+                raise ValueError(f"p0 is required when the actual n1={n1} differs from the planned "
+                                 f"n1={planned[1]}: the rule is re-derived under H0, got None")
+            redesign = stage1_redesign(planned, n1, p0=p0, alpha=alpha, method=n1_method)
+            design = redesign.design.as_simon()
     r1, n1, r, n = _unpack_design(design)
     n2_planned = n - n1
     x1 = check_int("x1", x1, minimum=0)
@@ -659,10 +686,14 @@ def analyze_two_stage(design, x1, x2=None, *, n2=None, p0=None, confidence_level
                     f"H0 {'rejected' if reject else 'not rejected'} "
                     f"(the design's rule: reject if {how})")
 
+    if redesign is not None:
+        decision += (f" [stage 1 had {n1} patients instead of the planned {redesign.planned.n[0]}: rule "
+                     f"re-derived as {redesign.design.label()} from {redesign.planned.label()}]")
     inf = _infer(r1, n1, n2_actual, x1, x2, stage, t, p0, level)
     values = asdict(inf)
     values["n2"] = None if stopped else n2_actual
-    extra = {"alpha": alpha, "level_source": source}
+    extra = {"alpha": alpha, "level_source": source,
+             "stage1_redesign": None if redesign is None else redesign.to_dict()}
     if alpha is not None:
         from .engine.inference import stagewise_test
 

@@ -193,7 +193,8 @@ def test_cli_simon_plots(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args,fragment", [
-    (["oc", "--r", "5", "--n", "25", "--p", "0.1", "--compare", "5/29"], "give --plot FILE"),
+    # --compare without --plot is the comparison table at --p0/--p1 (issue 12), so --p is refused there
+    (["oc", "--r", "5", "--n", "25", "--p", "0.1", "--compare", "5/29"], "add --plot FILE"),
     (["oc", "--r", "5", "--n", "25", "--p", "0.1", "--p0", "0.1"], "give --plot FILE"),
     (["oc", "--r", "5", "--n", "25", "--p", "0.1", "--plot", "x.png", "--compare", "5/x"], "design must look like"),
     (["oc", "--r", "5", "--n", "25", "--p", "0.1", "--plot", "x.png", "--compare", "9/5"], "r must be smaller"),

@@ -188,7 +188,7 @@ def test_single_stage_paragraph():
      "needs a two-stage design"),
     (lambda: make_report(*INPUTS, observed_stages="1,x"), ValueError, "observed_stages must look like"),
     (lambda: make_report(*INPUTS, observed="3/10", threshold=1.5), ValueError, "threshold"),
-    (lambda: report_format("r.txt"), ValueError, "report file must end in .html, .htm or .md"),
+    (lambda: report_format("r.txt"), ValueError, "report file must end in .html, .htm, .md, .docx, .tex or .json"),
 ])
 def test_bad_library_input(call, exc, fragment):
     with pytest.raises(exc) as info:
@@ -325,7 +325,7 @@ def test_cli_markdown_to_stdout_without_figures(capsys):
 
 
 @pytest.mark.parametrize("extra,fragment", [
-    (["-o", "report.txt"], "report file must end in .html, .htm or .md"),
+    (["-o", "report.txt"], "report file must end in .html, .htm, .md, .docx, .tex or .json"),
     (["--design", "1/10;5/29"], "design must be 'optimal', 'minimax', 'single'"),
     (["--design", "2/1,5/29"], "r1 must be smaller than n1"),
     (["--observed", "3-9"], "observed result must look like x/n"),
@@ -363,8 +363,18 @@ def _without_images(text):
 
 def test_docs_paragraph_and_example_report_are_current(simon, html_report):
     page = (DOCS / "report.md").read_text()
-    quoted = " ".join(line[2:] for line in page.splitlines() if line.startswith("> "))
-    assert quoted == protocol_paragraph(simon.optimal), "update docs/report.md"
+    # each quoted block (consecutive "> " lines) is one paragraph of the program's
+    blocks, current = [], []
+    for line in page.splitlines() + [""]:
+        if line.startswith("> "):
+            current.append(line[2:])
+        elif current:
+            blocks.append(" ".join(current))
+            current = []
+    assert blocks[0] == protocol_paragraph(simon.optimal), "update docs/report.md"
+    from phase2design.report import protocol_sections
+
+    assert blocks[1] == dict(protocol_sections(simon.optimal))["Analysis plan"], "update docs/report.md"
     example = (DOCS / "figures" / "report-example.html").read_text(encoding="utf-8")
     assert _without_images(example) == _without_images(html_report), "run: python docs/make_figures.py"
     for name in ("oc-curves-0.1-0.3.png", "design-space-0.1-0.3.png"):

@@ -137,11 +137,12 @@ def parse_prior(text):
 # Options shared by several commands
 # ---------------------------------------------------------------------------
 
-def error_rate_options(f):
+def error_rate_options(f, required=True):
     """``--alpha`` and ``--beta`` (or ``--power``): the largest type I and type II errors of a design search.
 
     ``--power P`` is read as ``beta = 1 - P`` computed in decimal from the number as typed, so that
-    ``--power 0.8`` is exactly ``--beta 0.2``; the command receives ``beta`` either way.
+    ``--power 0.8`` is exactly ``--beta 0.2``; the command receives ``beta`` either way.  With
+    ``required=False`` (a command that can read them from a design file) both may be omitted.
     """
     import functools
 
@@ -149,7 +150,7 @@ def error_rate_options(f):
     def with_beta(*args, power=None, **kwargs):
         if power is not None and kwargs.get("beta") is not None:
             fail_bad("give --beta (largest type II error) or --power (1 - beta), not both")
-        if power is None and kwargs.get("beta") is None:
+        if required and power is None and kwargs.get("beta") is None:
             fail_bad("give --beta (largest type II error, e.g. 0.2) or --power (smallest power, e.g. 0.8)")
         if power is not None:
             from decimal import Decimal
@@ -164,14 +165,20 @@ def error_rate_options(f):
                              help="Smallest power, 1 - beta (instead of --beta).")(with_beta)
     with_beta = click.option("--beta", type=float, default=None,
                              help="Largest type II error (power >= 1 - beta); or give --power.")(with_beta)
-    return click.option("--alpha", type=float, required=True, help="Largest type I error.")(with_beta)
+    return click.option("--alpha", type=float, required=required, help="Largest type I error.")(with_beta)
 
 
-def design_inputs_options(f):
-    """``--p0``, ``--p1``, ``--alpha`` and ``--beta``, the inputs of a design search, in this order in --help."""
-    f = error_rate_options(f)
-    f = click.option("--p1", type=float, required=True, help="Response rate worth pursuing (H1).")(f)
-    return click.option("--p0", type=float, required=True, help="Uninteresting response rate (H0).")(f)
+def design_inputs_options(f=None, *, required=True):
+    """``--p0``, ``--p1``, ``--alpha`` and ``--beta``, the inputs of a design search, in this order in --help.
+
+    ``@design_inputs_options`` requires them; ``@design_inputs_options(required=False)`` lets a command
+    take them from a design file instead.
+    """
+    if f is None:
+        return lambda g: design_inputs_options(g, required=required)
+    f = error_rate_options(f, required=required)
+    f = click.option("--p1", type=float, required=required, help="Response rate worth pursuing (H1).")(f)
+    return click.option("--p0", type=float, required=required, help="Uninteresting response rate (H0).")(f)
 
 
 family_option = click.option(

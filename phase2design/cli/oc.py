@@ -14,17 +14,18 @@ from ._common import check_plot_path, curtail_options, emit, fail_bad, format_op
               help="Instead of --r1/--n1/--r/--n: any design, cumulative sizes, e.g. '1/10,5/29', "
                    "'0/6,2/17,5/29' (three stages) or '3:6/16,11/41' (stop for efficacy after stage 1 if "
                    "more than 6 respond); JSON as written by --format json.")
-@click.option("--p", "p", type=str, required=True, help="Response rates: '0.05,0.25' or a grid '0:1:0.05'.")
+@click.option("--p", "p", type=str, default=None,
+              help="Response rates: '0.05,0.25' or a grid '0:1:0.05' (not with --compare without --plot).")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="Draw P(declare promising), PET and EN over the --p grid to FILE (.png, .svg or .pdf).")
 @click.option("--compare", multiple=True, metavar="DESIGN",
               help="Another design ('r/n', 'r1/n1,r/n', 'a1/N1,...,r/N', 'a:b/N,...') to overlay on --plot "
-                   "(repeatable).")
+                   "(repeatable); without --plot: one table of all the designs at --p0 and --p1 (as compare).")
 @click.option("--p0", "mark_p0", type=float, default=None,
-              help="Mark p0 on --plot; with --curtail, report alpha at p0.")
+              help="Mark p0 on --plot (the H0 rate of --compare); with --curtail, report alpha at p0.")
 @click.option("--p1", "mark_p1", type=float, default=None,
-              help="Mark p1 on --plot; with --curtail, report power at p1 (and the rate of the conditional "
-                   "power of --curtail stochastic).")
+              help="Mark p1 on --plot (the H1 rate of --compare); with --curtail, report power at p1 (and the "
+                   "rate of the conditional power of --curtail stochastic).")
 @curtail_options
 @format_option
 def oc(r1, n1, r, n, design_text, p, plot_path, compare, mark_p0, mark_p1, curtail, fmt):
@@ -40,6 +41,12 @@ def oc(r1, n1, r, n, design_text, p, plot_path, compare, mark_p0, mark_p1, curta
     from ..engine.design import Design
     from ..engine.oc import single_stage_oc, two_stage_oc
 
+    if compare and curtail is not None:
+        fail_bad("--compare does not take curtailed designs; drop --compare or --curtail")
+    if compare and plot_path is None:
+        return _compare_table(r1, n1, r, n, design_text, p, compare, mark_p0, mark_p1, fmt)
+    if p is None:
+        fail_bad("give the response rates: --p such as '0.05,0.25' or a grid '0:1:0.05'")
     ps = parse_rates("p", p)
     if curtail is not None:
         return _curtailed(r1, n1, r, n, design_text, ps, plot_path, compare, mark_p0, mark_p1, curtail, fmt)
@@ -59,7 +66,7 @@ def oc(r1, n1, r, n, design_text, p, plot_path, compare, mark_p0, mark_p1, curta
     if (r1 is None) != (n1 is None):
         fail_bad("give both --r1 and --n1 for a two-stage design, or neither for a single-stage design")
     if plot_path is None and (compare or mark_p0 is not None or mark_p1 is not None):
-        fail_bad("--compare, --p0 and --p1 only change the figure; give --plot FILE as well")
+        fail_bad("--p0 and --p1 mark the figure (or the rates of a --compare table); give --plot FILE as well")
     if plot_path is not None:
         check_plot_path(plot_path)
         others = _compare_designs(compare, mark_p0, mark_p1)
@@ -84,6 +91,34 @@ def oc(r1, n1, r, n, design_text, p, plot_path, compare, mark_p0, mark_p1, curta
     if plot_path is not None:
         main_design = (r, n) if r1 is None else (r1, n1, r, n)
         _draw(main_design, others, ps, mark_p0, mark_p1, plot_path)
+
+
+def _compare_table(r1, n1, r, n, design_text, p, compare, p0, p1, fmt):
+    """oc --compare without --plot: the main design and the --compare designs in one table (as compare)."""
+    from ..comparison import compare_designs
+    from ..engine.design import Design
+    from .compare import emit_comparison
+
+    if p is not None:
+        fail_bad("--compare without --plot compares the designs at --p0 and --p1 in one table; drop --p, or add "
+                 "--plot FILE to draw them over the --p grid")
+    if p0 is None or p1 is None:
+        fail_bad("--compare without --plot needs --p0 and --p1 (the designs are compared at both rates), e.g. "
+                 "--p0 0.1 --p1 0.3")
+    if design_text is not None:
+        if any(v is not None for v in (r1, n1, r, n)):
+            fail_bad("give the design either as --design or as --r1/--n1/--r/--n, not both")
+        main_design = design_text
+    elif r is None or n is None:
+        fail_bad("give the design: --r and --n (with --r1 and --n1 for two stages), or --design such as "
+                 "'1/10,5/29' or '0/6,2/17,5/29'")
+    elif (r1 is None) != (n1 is None):
+        fail_bad("give both --r1 and --n1 for a two-stage design, or neither for a single-stage design")
+    else:
+        main_design = (r, n) if r1 is None else (r1, n1, r, n)
+    main_design = run(lambda: Design.parse(main_design))
+    others = _compare_designs(compare, None, None)  # "--compare 'X': why" for a bad one
+    emit_comparison(run(lambda: compare_designs([main_design, *others], p0, p1)), fmt)
 
 
 def _compare_designs(compare, mark_p0, mark_p1):
@@ -119,7 +154,7 @@ def _multistage(design, ps, plot_path, compare, mark_p0, mark_p1, fmt):
     from ..engine.oc import design_oc
 
     if plot_path is None and (compare or mark_p0 is not None or mark_p1 is not None):
-        fail_bad("--compare, --p0 and --p1 only change the figure; give --plot FILE as well")
+        fail_bad("--p0 and --p1 mark the figure (or the rates of a --compare table); give --plot FILE as well")
     others = _compare_designs(compare, mark_p0, mark_p1) if plot_path is not None else []
     if plot_path is not None:
         check_plot_path(plot_path)

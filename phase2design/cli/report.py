@@ -6,13 +6,23 @@ The library work is done by :func:`phase2design.report.make_report`.
 import click
 
 from .._validation import is_count
-from ._common import Progress, design_inputs_options, fail_bad, parse_observed, run, use_agg
+from ._common import Progress, design_inputs_options, fail_bad, parse_observed, parse_x_of_n, run, use_agg
 
 
 @click.command()
-@design_inputs_options
-@click.option("--design", default="optimal", show_default=True,
-              help="optimal, minimax, single (A'Hern), or a given design 'r1/n1,r/n' or 'r/n'.")
+@design_inputs_options(required=False)
+@click.option("--design", default=None,
+              help="optimal (default), minimax, single (A'Hern), or a given design 'r1/n1,r/n' or 'r/n'.")
+@click.option("--design-file", default=None, metavar="FILE",
+              help="Instead of --design and the inputs: the JSON of simon ... --format json or report -o FILE.json "
+                   "(its p0, p1, alpha and beta are used unless given).")
+@click.option("--kind", default=None,
+              help="With --design-file holding a search result: which design (optimal (default), minimax, ...).")
+@click.option("--pilot", default=None, metavar="X/N",
+              help="Earlier data behind p1 (e.g. 3/9): adds the pilot's posterior, the p1 values plan would offer "
+                   "and the design's assurance to the statistical considerations.")
+@click.option("--accrual", type=click.Choice(["pause", "continue"]), default=None,
+              help="Whether accrual pauses at the interim (default: a placeholder in the protocol text).")
 @click.option("--observed", default=None,
               help="Observed total x/n (n = the design's n, or n1): adds the evaluate analysis.")
 @click.option("--observed-stages", default=None,
@@ -23,23 +33,65 @@ from ._common import Progress, design_inputs_options, fail_bad, parse_observed, 
               help="Two-sided level of the stage-wise interval (--observed-stages) [default: 1 - 2 alpha].")
 @click.option("--nmax", type=int, default=None, help="Largest total n to search (default: until proven).")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
-              help="Write to FILE (.html or .md, figures embedded). Without it: Markdown on stdout, no figures.")
+              help="Write to FILE: .html or .md (figures embedded), .docx (Word; needs python-docx), .tex (LaTeX; "
+                   "figures as PNG files beside it) or .json (the design file, for analyze/report "
+                   "--design-file). Without it: Markdown on stdout, no figures.")
 @click.option("--no-figures", is_flag=True, help="Leave the figures out (faster).")
-def report(p0, p1, alpha, beta, design, observed, observed_stages, threshold, confidence, nmax, output,
-           no_figures):
-    """A protocol-ready report: inputs, chosen design, protocol paragraph, candidates, OC, figures.
+def report(p0, p1, alpha, beta, design, design_file, kind, pilot, accrual, observed, observed_stages, threshold,
+           confidence, nmax, output, no_figures):
+    """A protocol-ready report: inputs, chosen design, statistical considerations, candidates, OC, figures.
 
-    The file is self-contained (figures are base64 PNG data URIs; no external
-    file, stylesheet, script or network access).
+    The HTML and Markdown files are self-contained (figures are base64 PNG data
+    URIs; no external file, stylesheet, script or network access); .docx and
+    .tex hold the same text and tables.
 
-    Example: phase2design report --p0 0.1 --p1 0.3 --alpha 0.05 --beta 0.2 -o report.html
+    Examples: phase2design report --p0 0.1 --p1 0.3 --alpha 0.05 --beta 0.2 -o protocol.docx;
+    phase2design report --design-file design.json --pilot 3/9 -o protocol.tex
     """
-    from .._files import check_output_path, write_text_atomic
-    from ..report import make_report, report_format
+    from .._files import check_output_path
+    from ..report import make_report, report_format, write_report
 
     if output == "-":
         output = None  # "-o -": standard output, as without -o
     fmt = "md" if output is None else run(lambda: report_format(output))
+    if fmt == "docx":  # before the search: a missing optional dependency is bad input, said at once
+        from ..present.docx import DOCX_MISSING
+
+        try:
+            import docx  # noqa: F401
+        except ImportError:
+            fail_bad(DOCX_MISSING)
+    if design_file is not None:
+        if design is not None:
+            fail_bad("give the design either as --design or as --design-file, not both")
+        from ..designfile import read_design_file
+
+        planned = run(lambda: read_design_file(design_file, kind=kind))
+        if planned.note:
+            click.echo(f"note: {planned.note}", err=True)
+        given = {"p0": p0, "p1": p1, "alpha": alpha, "beta": beta}
+        for name, value in given.items():
+            if value is None:
+                given[name] = getattr(planned, name)
+            if given[name] is None:
+                fail_bad(f"design file {design_file!r} records no {name}: give --{name}")
+        p0, p1, alpha, beta = given["p0"], given["p1"], given["alpha"], given["beta"]
+        design = planned.design
+        if not (design.is_single or design.is_simon):
+            fail_bad(f"report describes single-stage and Simon two-stage designs; the design file holds "
+                     f"{design.label()!r} (use compare or oc --design for it)")
+    else:
+        if kind is not None:
+            fail_bad("--kind chooses a design in a --design-file; drop it, or give --design-file")
+        for name, value in (("--p0", p0), ("--p1", p1), ("--alpha", alpha)):
+            if value is None:
+                fail_bad(f"give {name} (or --design-file FILE, whose inputs are used)")
+        if beta is None:
+            fail_bad("give --beta (largest type II error, e.g. 0.2) or --power (smallest power, e.g. 0.8), or "
+                     "--design-file FILE")
+        design = "optimal" if design is None else design
+    if pilot is not None:
+        parse_x_of_n("--pilot", pilot)
     if output is not None:
         try:  # a folder, a device or a missing folder fails before the search
             check_output_path(output)
@@ -55,22 +107,30 @@ def report(p0, p1, alpha, beta, design, observed, observed_stages, threshold, co
             fail_bad(f"--observed-stages must look like 'x1,x2' (or 'x1' after an early stop) with whole "
                       f"numbers, got {observed_stages!r}")
         stages = tuple(int(p) for p in parts)
-    figures = output is not None and not no_figures
+    if fmt == "json" and (obs is not None or stages is not None or pilot is not None):
+        fail_bad("-o FILE.json writes the design file (the design and its inputs); --observed, --observed-stages "
+                 "and --pilot belong in the .html, .md, .docx or .tex report")
+    figures = output is not None and not no_figures and fmt != "json"
     if figures:
         use_agg()
     note = Progress("searching designs", True)
+    options = dict(observed=obs, observed_stages=stages, threshold=threshold, confidence_level=confidence,
+                   nmax=nmax, figures=figures, progress=note, pilot=pilot, accrual=accrual)
     try:
-        text = run(lambda: make_report(p0, p1, alpha, beta, design, observed=obs, observed_stages=stages,
-                                        threshold=threshold, confidence_level=confidence, nmax=nmax, fmt=fmt,
-                                        figures=figures, progress=note))
+        if output is None:
+            text = run(lambda: make_report(p0, p1, alpha, beta, design, fmt=fmt, **options))
+        elif fmt == "json":
+            written = run(lambda: write_report(output, p0, p1, alpha, beta, design, nmax=nmax, progress=note))
+        else:
+            # every file is written to a temporary file beside the target and renamed over it only when
+            # complete (phase2design._files)
+            written = run(lambda: write_report(output, p0, p1, alpha, beta, design, **options))
+    except OSError as exc:
+        fail_bad(f"cannot write report file {output!r}: {exc.strerror}")
     finally:
         note.done()
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        # a temporary file beside the target, renamed over it only when complete (phase2design._files)
-        write_text_atomic(output, text)
-    except OSError as exc:
-        fail_bad(f"cannot write report file {output!r}: {exc.strerror}")
-    click.echo(f"wrote {output}", err=True)
+    for path in written:
+        click.echo(f"wrote {path}", err=True)

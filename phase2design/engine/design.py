@@ -38,7 +38,11 @@ from typing import Optional, Tuple
 
 from .._validation import N_LIMIT, check_int, check_single_stage, check_two_stage, is_count
 
-__all__ = ["Design"]
+__all__ = ["Design", "SEARCH_RESULT_KINDS"]
+
+#: The keys under which a design search result (``SimonResult.to_dict()``, ``MultiStageResult.to_dict()``)
+#: holds its named designs.
+SEARCH_RESULT_KINDS = ("optimal", "minimax")
 
 
 def _patients(k):
@@ -239,6 +243,13 @@ class Design:
             if d.get("r1") is not None and d.get("n1") is not None:
                 return cls.simon(d["r1"], d["n1"], d["r"], d["n"])
             return cls.single(d["r"], d["n"])
+        # a search result (simon/design --format json) holds several designs: which one is meant is the
+        # caller's choice (phase2design.designfile.read_design_file, the CLI's --kind), never a silent default
+        named = [k for k in SEARCH_RESULT_KINDS if isinstance(d.get(k), dict)]
+        if len(named) > 1:
+            raise ValueError(f"design JSON is a design search result holding several designs ({', '.join(named)}); "
+                             f"give one of them (e.g. its '{named[0]}' entry), or read the file with --design-file "
+                             f"FILE --kind {'|'.join(named)} (analyze, report), got keys {sorted(d)}")
         # result objects written by --format json: their label is the design in this notation
         if isinstance(d.get("label"), str):
             return cls.parse(d["label"])

@@ -213,6 +213,36 @@ def estimates_table(res, design_word="two-stage"):
     return Table(["quantity", "value"], rows, ["l", "r"])
 
 
+def comparison_table(cmp):
+    """Designs of any family side by side: n, EN and PET at p0 and p1, attained alpha, power, rule in words.
+
+    Parameters
+    ----------
+    cmp : DesignComparison
+
+    Returns
+    -------
+    Table
+        One row per design in the order given; "meets" columns only when alpha / beta were given.
+    """
+    kinds = any(d.kind for d in cmp.designs)
+    headers = (["design"] + (["kind"] if kinds else []) + ["n", "EN0", "EN1", "PET0", "PET1", "alpha", "power"]
+               + ([f"alpha <= {cmp.alpha:.10g}"] if cmp.meets_alpha is not None else [])
+               + ([f"power >= {1.0 - cmp.beta:.10g}"] if cmp.meets_power is not None else []) + ["rule"])
+    rows = []
+    for i, d in enumerate(cmp.designs):
+        row = [d.label()] + ([d.kind] if kinds else []) + [
+            d.n, _num(d.en0, 2), _num(d.en1, 2), _num(d.pet0, 3), _num(d.pet1, 3), _num(d.attained_alpha, 4),
+            _num(d.power, 4)]
+        if cmp.meets_alpha is not None:
+            row.append("yes" if cmp.meets_alpha[i] else "NO")
+        if cmp.meets_power is not None:
+            row.append("yes" if cmp.meets_power[i] else "NO")
+        rows.append(row + [d.rule()])
+    aligns = ["l"] + (["l"] if kinds else []) + ["r"] * 7 + ["l"] * (len(headers) - 8 - (1 if kinds else 0))
+    return Table(headers, rows, aligns)
+
+
 # ---------------------------------------------------------------------------
 # Command line only
 # ---------------------------------------------------------------------------
@@ -291,6 +321,7 @@ def grid_table(rows):
 
 
 __all__ = [
+    "comparison_table",
     "cutoffs_table",
     "estimates_table",
     "feasible_table",
