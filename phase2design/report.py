@@ -52,6 +52,14 @@ DESIGN_CHOICES = ("optimal", "minimax", "single")
 FORMATS = ("html", "md", "docx", "tex")
 
 _REFERENCES = {
+    "chen1997": "Chen TT (1997). Optimal three-stage designs for phase II cancer clinical trials. Statistics in "
+                "Medicine 16:2701-2711.",
+    "ensign1994": "Ensign LG, Gehan EA, Kamen DS, Thall PF (1994). An optimal three-stage design for phase II "
+                  "clinical trials. Statistics in Medicine 13:1727-1736.",
+    "mander2010": "Mander AP, Thompson SG (2010). Two-stage designs optimal under the alternative hypothesis for "
+                  "phase II cancer clinical trials. Contemporary Clinical Trials 31:572-578.",
+    "jt2000": "Jennison C, Turnbull BW (2000). Group Sequential Methods with Applications to Clinical Trials. "
+              "Chapman & Hall/CRC.",
     "simon": "Simon R (1989). Optimal two-stage designs for phase II clinical trials. "
              "Controlled Clinical Trials 10:1-10.",
     "ahern": "A'Hern RP (2001). Sample size tables for exact single-stage phase II designs. "
@@ -182,6 +190,82 @@ def _single_stage_paragraph(d, kind, alpha, beta):
     return " ".join(s)
 
 
+#: How the protocol text opens for each family's named designs (family, kind) -> words; fallbacks below.
+_MULTI_OPENINGS = {
+    ("three-stage", "optimal"): "A three-stage optimal design (Chen 1997)",
+    ("three-stage", "minimax"): "A three-stage minimax design (Chen 1997)",
+    ("three-stage", "minimax+optimal"): "A three-stage design that is both optimal and minimax (Chen 1997)",
+    ("three-stage", "admissible"): "A three-stage admissible design (Chen 1997; Jung et al. 2004)",
+    ("ensign", "optimal"): "A three-stage optimal design of the Ensign et al. (1994) type",
+    ("ensign", "minimax"): "A three-stage minimax design of the Ensign et al. (1994) type",
+    ("efficacy", "optimal"): "A two-stage design with early stopping for efficacy (Mander and Thompson 2010), "
+                             "optimal under H0,",
+    ("efficacy", "minimax"): "A two-stage design with early stopping for efficacy (Mander and Thompson 2010), "
+                             "minimax,",
+    ("efficacy", "optimal-h1"): "A two-stage design with early stopping for efficacy (Mander and Thompson 2010), "
+                                "optimal under H1,",
+    ("efficacy", "minimax-h1"): "A two-stage design with early stopping for efficacy (Mander and Thompson 2010), "
+                                "minimax under H1,",
+}
+
+_MULTI_WHY = {
+    "optimal": "minimises the expected sample size under H0 (EN0)",
+    "minimax": "has the smallest maximum sample size and, among those, the smallest EN0",
+    "minimax+optimal": "both minimises EN0 and has the smallest maximum sample size",
+    "optimal-h1": "minimises the expected sample size under H1 (EN1)",
+    "minimax-h1": "has the smallest maximum sample size and, among those, the smallest EN1",
+}
+
+
+def _look_sentence(d, j):
+    """What happens at look j (0-based, not the last) of a multi-stage design, in words."""
+    N, a, b = d.n[j], d.futility[j], d.efficacy[j]
+    where = (f"In the first stage, {N} patients will be enrolled. " if j == 0 else
+             f"Otherwise, {N - d.n[j - 1]} more patients will be enrolled, {N} in all. ")
+    bits = []
+    if a >= 0:
+        bits.append(f"if {_count_phrase(a, N, first=(j == 0))}, the trial stops and the drug is declared not "
+                    f"promising")
+    if b is not None:
+        bits.append(f"if {b + 1} or more {'of them' if j == 0 else 'of all of them'} have responded, the trial stops "
+                    f"and the drug is declared promising (H0 rejected)")
+    return where + ("; ".join(bits)[0].upper() + "; ".join(bits)[1:] + "." if bits else "")
+
+
+def _multistage_paragraph(d, kind, alpha, beta):
+    design = d.design
+    J = design.stages
+    fam = getattr(d, "family", "")
+    opening = _MULTI_OPENINGS.get((fam, kind), f"A {J}-stage design specified by the investigators,"
+                                  if not kind else f"A {J}-stage {kind} design")
+    s = [f"{opening} will be used to test the null hypothesis that the true response rate p is at most "
+         f"{_pct(d.p0)} (H0: p <= {d.p0:.10g}) against the alternative that it is at least {_pct(d.p1)} "
+         f"(H1: p >= {d.p1:.10g}){_level_clause(alpha)}."]
+    s += [_look_sentence(design, j) for j in range(J - 1)]
+    s.append(f"Otherwise, {design.stage_sizes[-1]} more patients will be enrolled, for a total of {design.n_max}. If "
+             f"{_count_phrase(design.r, design.n_max)}, the drug is declared not promising; if {design.r + 1} or "
+             f"more respond, the drug is declared promising and H0 is rejected.")
+    s.append(f"In the cumulative notation a1/N1, ..., r/N the design is {design.label()}: after N_j patients in all "
+             f"the trial stops if at most a_j have responded"
+             + ("; a:b/N also stops, promising, if more than b have responded" if design.has_efficacy else "")
+             + "; at the end the drug is promising if more than r respond.")
+    s.append(_nominal_sentence(d, alpha, beta))
+    stops = " and ".join(f"after stage {j + 1} with probability {v:.2f}" for j, v in enumerate(d.stop0[:-1]))
+    s.append(f"If the true response rate is {_pct(d.p0)}, the trial stops {stops}"
+             + (f" (before the last stage with probability {d.pet0:.2f})" if J > 2 else "")
+             + f" and the expected sample size (EN0) is {d.en0:.1f}; if it is {_pct(d.p1)}, the probability of "
+             f"stopping before the last stage is {d.pet1:.2f} and the expected sample size (EN1) {d.en1:.1f}.")
+    why = _MULTI_WHY.get(kind)
+    if alpha is not None and beta is not None and why is not None:
+        s.append(f"Among all designs of this kind with {_constraints(alpha, beta)}, this design {why}.")
+    elif kind == "admissible" and d.q_low is not None:
+        s.append(f"It minimises the weighted loss q n + (1 - q) EN0 for weights q from {d.q_low:.3f} to "
+                 f"{d.q_high:.3f} (Jung et al. 2004).")
+    s.append("All error rates are exact binomial probabilities (sums over the trial's sample space), compared "
+             "with the nominal values without rounding.")
+    return " ".join(s)
+
+
 def protocol_paragraph(design, *, kind=None, alpha=None, beta=None):
     """A statistical-considerations paragraph for a protocol, written from the design's own fields.
 
@@ -218,13 +302,15 @@ def protocol_paragraph(design, *, kind=None, alpha=None, beta=None):
     >>> "If 1 or fewer of the first 10 patients respond, the trial stops" in text
     True
     """
-    from .results import SingleStageDesign, TwoStageDesign
+    from .results import MultiStageDesign, SingleStageDesign, TwoStageDesign
 
-    if not isinstance(design, (TwoStageDesign, SingleStageDesign)):
-        raise TypeError(f"design must be a TwoStageDesign or SingleStageDesign (with p0 and p1), "
-                        f"got {type(design).__name__}")
+    if not isinstance(design, (TwoStageDesign, SingleStageDesign, MultiStageDesign)):
+        raise TypeError(f"design must be a TwoStageDesign, SingleStageDesign or MultiStageDesign (with p0 and "
+                        f"p1), got {type(design).__name__}")
     alpha = design.alpha if alpha is None else check_probability("alpha", alpha)
     beta = design.beta if beta is None else check_probability("beta", beta)
+    if isinstance(design, MultiStageDesign):
+        return _multistage_paragraph(design, design.kind if kind is None else kind, alpha, beta)
     if isinstance(design, TwoStageDesign):
         kind = design.kind if kind is None else kind
         check_choice("kind", kind, ("optimal", "minimax", "minimax+optimal", "admissible", ""))
@@ -417,12 +503,14 @@ def protocol_sections(design, *, kind=None, alpha=None, beta=None, accrual=None,
     -------
     list of (str, str)
     """
-    from .results import TwoStageDesign
+    from .results import MultiStageDesign, TwoStageDesign
 
     first = protocol_paragraph(design, kind=kind, alpha=alpha, beta=beta)
     alpha = design.alpha if alpha is None else alpha
     if accrual is not None:
         check_choice("accrual", accrual, ACCRUAL_CHOICES)
+    if isinstance(design, MultiStageDesign):
+        return _multistage_sections(design, first, alpha, accrual, pilot)
     two = isinstance(design, TwoStageDesign)
     d = design
     unit = "first " if two else ""
@@ -441,6 +529,51 @@ def protocol_sections(design, *, kind=None, alpha=None, beta=None, accrual=None,
                          f"{__version__} (Python), from exact binomial probabilities without simulation or "
                          f"normal approximation.")]
     return out
+
+
+def _multistage_sections(d, first, alpha, accrual, pilot):
+    """protocol_sections for a design of any number of stages (see :func:`protocol_sections`)."""
+    design = d.design
+    looks = ", ".join(str(N) for N in design.n[:-1])
+    level = (f"alpha = {alpha:.10g}" if alpha is not None else
+             f"the planned exact type I error {d.attained_alpha:.4f}")
+    lvl = f"{100 * analysis_level(alpha):.10g}%"
+    if accrual is None:
+        interim = (f"Interim analyses take place once the first {looks} patients are evaluable for response. "
+                   f"[ACCRUAL AT THE INTERIMS: state whether accrual is suspended at each interim until the "
+                   f"responses are known, or continues meanwhile.]")
+    elif accrual == "pause":
+        interim = (f"Interim analyses take place once the first {looks} patients are evaluable for response; "
+                   f"accrual is suspended at each until the responses are known, and resumes only if the trial "
+                   f"goes on.")
+    else:
+        interim = (f"Interim analyses take place once the first {looks} patients are evaluable for response; "
+                   f"accrual continues meanwhile, and patients enrolled beyond a look count for the next stage.")
+    running = (f"If a stage has more or fewer evaluable patients than planned, the remaining bounds are re-derived "
+               f"before the responses of the stages concerned are used, so that the exact type I error of the "
+               f"trial as run stays at most {level} (phase2design oc --design with the sizes reached gives the "
+               f"exact type I error of any candidate rule). [RULE FOR OVER- OR UNDER-RUNNING: state it here; "
+               f"phase2design re-derives it automatically for Simon two-stage designs only.]")
+    analysis = (f"The response rate will be estimated by the uniformly minimum variance unbiased estimator "
+                f"(UMVUE; Jung and Kim 2004) and the median-unbiased estimate; the exact two-sided {lvl} confidence "
+                f"interval and the exact one-sided p-value against p0 = {d.p0:.10g} are computed on the stage-wise "
+                f"ordering of the sample space (Jennison and Turnbull 2000, section 8.4), in which an earlier stop "
+                f"for efficacy ranks above every later outcome. They are computed with phase2design analyze "
+                f"--design {design.label().replace(' ', '')} --responses x1,x2,... --p0 {d.p0:.10g}"
+                + (f" --alpha {alpha:.10g}." if alpha is not None else "."))
+    return [("Design and decision rule", first),
+            ("Endpoint and evaluable population",
+             f"The primary endpoint is response, {ENDPOINT_PLACEHOLDER}, assessed for each patient as a yes/no "
+             f"outcome. The response rate p is the proportion of responders among {POPULATION_PLACEHOLDER}; the "
+             f"first {design.n[0]} patients of stage 1 and all counts in the decision rule refer to that "
+             f"population."),
+            ("Interim analyses and accrual", interim),
+            ("Fewer or more evaluable patients than planned", running),
+            ("Analysis plan", analysis),
+            ("Rationale for p0 and p1", _pilot_text(d, pilot)),
+            ("Software", f"Designs, operating characteristics and the analysis are computed with phase2design "
+                         f"{__version__} (Python), from exact binomial probabilities without simulation or "
+                         f"normal approximation.")]
 
 
 def stage1_size_table(design, alpha=None, sizes=None):
@@ -497,21 +630,23 @@ def _parse_observed(observed):
 
 
 def _parse_stages(stages):
+    """Stage-wise responses as a tuple: ``(x1, x2)`` with ``x2`` None after an early stop for two stages;
+    any number of stages for a multi-stage design (``"1,2,3"``)."""
     if isinstance(stages, str):
         parts = stages.replace(" ", "").split(",")
-        if len(parts) not in (1, 2) or not all(is_count(p) for p in parts):
-            raise ValueError(f"observed_stages must look like 'x1' (stopped) or 'x1,x2' with whole numbers, "
-                             f"got {stages!r}")
+        if not parts or not all(is_count(p) for p in parts):
+            raise ValueError(f"observed_stages must look like 'x1' (stopped) or 'x1,x2' (or 'x1,x2,x3' for a "
+                             f"three-stage design) with whole numbers, got {stages!r}")
         vals = [int(p) for p in parts]
     elif isinstance(stages, (tuple, list)):
         vals = list(stages)
     else:
         vals = [stages]
+    if not vals:
+        raise ValueError(f"observed_stages needs the responses of at least one stage, got {stages!r}")
     if len(vals) == 1:
         vals.append(None)
-    if len(vals) != 2:
-        raise ValueError(f"observed_stages must be (x1,) or (x1, x2), got {stages!r}")
-    return vals[0], vals[1]
+    return tuple(vals)
 
 
 def _two_stage_cmd(d):
@@ -527,7 +662,10 @@ def _parse_design_arg(design):
     if isinstance(design, str) and design.strip() in DESIGN_CHOICES:
         return "keyword", design.strip()
     try:
-        return Design.parse(design).simple_form("report")
+        d = Design.parse(design)
+        if not (d.is_single or d.is_simon):
+            return "multi", d
+        return d.simple_form("report")
     except ValueError as exc:
         if isinstance(design, str) and "look like" in str(exc):
             raise ValueError(f"design must be 'optimal', 'minimax', 'single', 'r/n' or 'r1/n1,r/n', "
@@ -535,10 +673,18 @@ def _parse_design_arg(design):
         raise
 
 
-def _select(design, simon, single, p0, p1, alpha, beta):
-    """(design object, kind) for the request; kind as protocol_paragraph takes it."""
-    from .engine.oc import single_stage_design_oc, two_stage_design
+def _select(design, simon, single, p0, p1, alpha, beta, chosen=None):
+    """(design object, kind) for the request; kind as protocol_paragraph takes it.
 
+    ``chosen`` is the search result of the family the keywords refer to when it is not Simon's (a
+    MultiStageResult): "optimal" and "minimax" are then its designs.
+    """
+    from .engine.oc import single_stage_design_oc, two_stage_design
+    from .results import MultiStageDesign
+
+    if chosen is not None and isinstance(design, str) and design.strip() in ("optimal", "minimax"):
+        d = chosen.optimal if design.strip() == "optimal" else chosen.minimax
+        return d, d.kind
     if isinstance(design, str) and design.strip() in DESIGN_CHOICES:
         choice = design.strip()
         if choice == "optimal":
@@ -550,6 +696,12 @@ def _select(design, simon, single, p0, p1, alpha, beta):
                              f"alpha={alpha:.10g}, beta={beta:.10g} in the range searched")
         return single.design, "ahern"
     kind, values = _parse_design_arg(design)
+    if kind == "multi":
+        named = [] if chosen is None else list(chosen.designs()) + list(chosen.admissible)
+        for d in named:
+            if d.design == values:
+                return d, d.kind
+        return MultiStageDesign.evaluate(values, p0, p1, alpha=alpha, beta=beta), ""
     if kind == "two":
         for d in simon.admissible:
             if (d.r1, d.n1, d.r, d.n) == values:
@@ -563,6 +715,12 @@ def _select(design, simon, single, p0, p1, alpha, beta):
 
 
 def _kind_words(d, kind):
+    if hasattr(d, "stages"):
+        fam = {"three-stage": "three-stage", "ensign": "Ensign three-stage", "efficacy":
+               "two-stage efficacy-stopping (Mander and Thompson)"}.get(getattr(d, "family", ""), "")
+        if fam and kind:
+            return f"{fam} {kind} design"
+        return f"user-specified {d.stages}-stage design"
     if hasattr(d, "r1"):
         return {"optimal": "Simon two-stage optimal design", "minimax": "Simon two-stage minimax design",
                 "minimax+optimal": "Simon two-stage optimal and minimax design",
@@ -578,7 +736,7 @@ def _oc_table_grid(p0, p1):
 
 def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observed_stages=None,
                 threshold=None, confidence_level=None, nmax=None, fmt="html", figures=True, command=None,
-                progress=None, pilot=None, accrual=None, figure_name=None):
+                progress=None, pilot=None, accrual=None, figure_name=None, family=None):
     """A self-contained report of a phase II design for a protocol (HTML or Markdown).
 
     Parameters
@@ -627,6 +785,11 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
         Whether accrual pauses at the interim of a two-stage design (default: a placeholder to fill in).
     figure_name : callable, optional
         For ``fmt="tex"``: ``figure_name(k)`` names the PNG file of the ``k``-th figure.
+    family : str, optional
+        A family of the registry (``"three-stage"``, ``"ensign"``, ``"efficacy"``, ...) whose optimal or
+        minimax design ``design="optimal"``/``"minimax"`` means, and whose candidates the report adds to
+        the single-stage and Simon ones; a given multi-stage design ``"0/6,2/17,5/29"`` is reported with or
+        without it.
 
     Returns
     -------
@@ -642,13 +805,13 @@ def make_report(p0, p1, alpha, beta, design="optimal", *, observed=None, observe
     title, doc = _report_document(p0, p1, alpha, beta, design, observed=observed, observed_stages=observed_stages,
                                   threshold=threshold, confidence_level=confidence_level, nmax=nmax, fmt=fmt,
                                   figures=figures, command=command, progress=progress, pilot=pilot,
-                                  accrual=accrual, figure_name=figure_name)
+                                  accrual=accrual, figure_name=figure_name, family=family)
     return render(fmt, title, doc, figure_name)
 
 
 def _report_document(p0, p1, alpha, beta, design="optimal", *, observed=None, observed_stages=None,
                      threshold=None, confidence_level=None, nmax=None, fmt="html", figures=True, command=None,
-                     progress=None, pilot=None, accrual=None, figure_name=None):
+                     progress=None, pilot=None, accrual=None, figure_name=None, family=None):
     """(title, blocks) of the report; see :func:`make_report`."""
     from .engine.oc import NoFeasibleDesignError, single_stage_oc, two_stage_oc
     from .families.base import get_family, select_families
@@ -673,16 +836,24 @@ def _report_document(p0, p1, alpha, beta, design="optimal", *, observed=None, ob
     # a criterion is judged only when the user gives one: p1 is the design's alternative, not a criterion
     threshold = None if threshold is None else check_rate("threshold", threshold)
     searched = {"simon": simon}
-    for family in select_families():
-        if family.name not in searched:
+    extra = None if family in (None, "simon", "single") else get_family(family)
+    shown = select_families() + ([] if extra is None else [extra])
+    for fam in shown:
+        if fam.name not in searched:
             try:
-                searched[family.name] = family.search(p0, p1, alpha, beta, nmax=nmax, progress=progress)
+                searched[fam.name] = fam.search(p0, p1, alpha, beta, nmax=nmax, progress=progress)
             except NoFeasibleDesignError:
-                searched[family.name] = None
+                if fam is extra and isinstance(design, str) and design.strip() in ("optimal", "minimax"):
+                    raise
+                searched[fam.name] = None
     single = searched.get("single")
-    d, kind = _select(design, simon, single, p0, p1, alpha, beta)
+    chosen_result = None if extra is None else searched.get(extra.name)
+    d, kind = _select(design, simon, single, p0, p1, alpha, beta, chosen=chosen_result)
     two = hasattr(d, "r1")
-    if stages is not None and not two:
+    multi = hasattr(d, "stages")
+    if stages is not None and two and len(stages) > 2:
+        raise ValueError(f"observed_stages of a two-stage design is (x1,) or (x1, x2), got {len(stages)} values")
+    if stages is not None and not two and not multi:
         raise ValueError(f"observed_stages needs a two-stage design, got the single-stage design {d.label()}; "
                          f"give observed as x/n")
     label = d.label()
@@ -692,16 +863,17 @@ def _report_document(p0, p1, alpha, beta, design="optimal", *, observed=None, ob
     add = doc.append
     if command is None:
         spec = design if isinstance(design, str) and design.strip() in DESIGN_CHOICES else (
-            _two_stage_cmd(d) if two else label)
+            _two_stage_cmd(d) if two else label.replace(" ", ""))
         command = (f"phase2design report --p0 {p0:.10g} --p1 {p1:.10g} --alpha {alpha:.10g} --beta {beta:.10g} "
                    f"--design {spec}" + (f" --nmax {nmax}" if nmax is not None else "")
                    + (f" --observed {obs[0]}/{obs[1]}" if obs else "")
-                   + (f" --observed-stages {stages[0]}" + ("" if stages[1] is None else f",{stages[1]}")
+                   + (" --observed-stages " + ",".join(str(v) for v in stages if v is not None)
                       if stages else "")
                    + (f" --criterion {threshold:.10g}" if obs and threshold is not None else "")
                    + (f" --confidence {level:.10g}" if stages and level is not None else "")
                    + (f" --pilot {pilot_xn[0]}/{pilot_xn[1]}" if pilot_xn else "")
-                   + (f" --accrual {accrual}" if accrual else ""))
+                   + (f" --accrual {accrual}" if accrual else "")
+                   + (f" --family {family}" if extra is not None else ""))
     add(Paragraph(f"Single-arm phase II trial with a binary endpoint (response yes/no). Generated by phase2design "
                   f"{__version__}; every probability is an exact binomial computation."
                   + (" Figures are embedded in this file as base64 PNG data URIs, so it needs no other file or "
@@ -722,8 +894,8 @@ def _report_document(p0, p1, alpha, beta, design="optimal", *, observed=None, ob
         rows.append(["observed", f"{obs[0]}/{obs[1]}" + ("" if threshold is None else
                                                          f" (criterion x/n >= {threshold:.10g})")])
     if stages is not None:
-        rows.append(["observed by stage", f"x1 = {stages[0]}" + ("" if stages[1] is None else
-                                                                 f", x2 = {stages[1]}")])
+        rows.append(["observed by stage", ", ".join(f"x{j + 1} = {v}" for j, v in enumerate(stages)
+                                                    if v is not None)])
     add(Table(["input", "value"], rows, ["l", "l"]))
     add(Paragraph("Attained error rates are compared with alpha and 1 - beta exactly, without any tolerance or "
                   "rounding."))
@@ -740,6 +912,17 @@ def _report_document(p0, p1, alpha, beta, design="optimal", *, observed=None, ob
                          "power = the same sum at p1\n"
                          "PET0  = P(X1 <= r1 | p0),    EN0 = n1 + (1 - PET0) n2    (likewise PET1, EN1 at p1)\n"
                          "b(x; m, p) = C(m, x) p^x (1 - p)^(m - x)"))
+    elif multi:
+        add(Paragraph(f"In symbols (cumulative sizes): {label}, i.e. N = {', '.join(map(str, d.design.n))}, "
+                      f"futility bounds a = {', '.join(map(str, d.design.futility[:-1]))}"
+                      + (f", efficacy bounds b = {', '.join('-' if b is None else str(b) for b in d.design.efficacy[:-1])}"
+                         if d.design.has_efficacy else "")
+                      + f", r = {d.design.r}. {texts.CONVENTION_J}"))
+        add(Preformatted("R_1(s) = b(s; N1, p);   R_j(s) = sum over totals k that continue after look j-1 of "
+                         "R_(j-1)(k) b(s - k; N_j - N_(j-1), p)\n"
+                         "alpha = sum over looks of P(stop promising there | p0), power the same at p1\n"
+                         "EN = N1 + sum_(j >= 2) (N_j - N_(j-1)) P(look j is reached)\n"
+                         "b(x; m, p) = C(m, x) p^x (1 - p)^(m - x)"))
     else:
         add(Paragraph(f"In symbols: r/n = {label}, i.e. r = {d.r}, n = {d.n}. Declare the drug promising (reject H0) "
                       f"if X > r, i.e. X >= r + 1 = {d.r + 1} (A'Hern 2001 tabulates r + 1)."))
@@ -750,11 +933,15 @@ def _report_document(p0, p1, alpha, beta, design="optimal", *, observed=None, ob
     rows = [["type I error (attained alpha)", cell(d.attained_alpha, 4), _exact(d.attained_alpha),
              f"<= {alpha:.10g}: {'yes' if meets_a else 'NO'}"],
             ["power", cell(d.power, 4), _exact(d.power), f">= {1.0 - beta:.10g}: {'yes' if meets_b else 'NO'}"]]
-    if two:
+    if two or multi:
         rows += [["EN0 (expected sample size at p0)", cell(d.en0, 2), _exact(d.en0), ""],
                  ["PET0 (probability of early termination at p0)", cell(d.pet0, 3), _exact(d.pet0), ""],
                  ["EN1 (expected sample size at p1)", cell(d.en1, 2), _exact(d.en1), ""],
                  ["PET1 (probability of early termination at p1)", cell(d.pet1, 3), _exact(d.pet1), ""]]
+        if multi:
+            for j, v in enumerate(d.stop0):
+                rows.append([f"P(N = {d.design.n[j]}) at p0 (the trial ends after stage {j + 1})", cell(v, 4),
+                             _exact(v), ""])
         if d.q_low is not None:
             rows.append(["q range (admissible: minimises q n + (1 - q) EN0)",
                          d.q_range_text(), f"{_exact(d.q_low)} only" if d.q_single else
@@ -781,24 +968,32 @@ def _report_document(p0, p1, alpha, beta, design="optimal", *, observed=None, ob
     # --- candidates -----------------------------------------------------------------------------------
     # every registered family's candidates, the chosen design's family first
     add(Heading("Candidate designs"))
-    chosen = "simon" if two else "single"
-    for family in sorted(select_families(), key=lambda f: f.name != chosen):
-        for block in family.report_blocks(searched.get(family.name), p0, p1, alpha, beta):
+    chosen = (extra.name if extra is not None and multi else "simon") if (two or multi) else "single"
+    for fam in sorted(shown, key=lambda f: f.name != chosen):
+        for block in fam.report_blocks(searched.get(fam.name), p0, p1, alpha, beta):
             add(block)
 
     # --- operating characteristics --------------------------------------------------------------------
     grid = _oc_table_grid(p0, p1)
-    oc = two_stage_oc(d.r1, d.n1, d.r, d.n, grid) if two else single_stage_oc(d.r, d.n, grid)
     add(Heading(f"Operating characteristics of {label}"))
-    add(Paragraph(f"Exact probabilities at true response rates p (p0 = {p0:.10g} and p1 = {p1:.10g} included). "
-                  f"Rule: {oc.rule}."))
-    add(tables.oc_table(oc))
+    if multi:
+        from .engine.oc import design_oc
+
+        add(Paragraph(f"Exact probabilities at true response rates p (p0 = {p0:.10g} and p1 = {p1:.10g} "
+                      f"included). Rule: {d.rule()}."))
+        add(tables.design_oc_table(design_oc(d.design, grid)))
+    else:
+        oc = two_stage_oc(d.r1, d.n1, d.r, d.n, grid) if two else single_stage_oc(d.r, d.n, grid)
+        add(Paragraph(f"Exact probabilities at true response rates p (p0 = {p0:.10g} and p1 = {p1:.10g} included). "
+                      f"Rule: {oc.rule}."))
+        add(tables.oc_table(oc))
 
     # --- figures --------------------------------------------------------------------------------------
     if figures:
         from .plots import default_oc_grid, oc_comparison_designs, plot_design_space, plot_oc
 
-        compare, labels = oc_comparison_designs(simon, None if single is None else single.design, chosen=d)
+        space = chosen_result if (multi and chosen_result is not None) else simon
+        compare, labels = oc_comparison_designs(space, None if single is None else single.design, chosen=d)
         add(Heading("Figures"))
         fig = plot_oc(compare, default_oc_grid(p0, p1), p0=p0, p1=p1, labels=labels)
         add(Figure(_png(fig), f"Operating characteristics of {label} and alternatives",
@@ -806,7 +1001,7 @@ def _report_document(p0, p1, alpha, beta, design="optimal", *, observed=None, ob
                    f"expected sample size against the true response rate, for the chosen design {label} and "
                    f"the optimal, minimax, admissible (q = 0.5) and single-stage designs for the same inputs "
                    f"(thin grey vertical lines: p0 = {p0:.10g}, p1 = {p1:.10g})."))
-        fig = plot_design_space(simon)
+        fig = plot_design_space(space)
         add(Figure(_png(fig), "Design space: EN0 against n",
                    "Figure 2. Expected sample size under p0 (EN0) of the best design at each maximum sample "
                    "size n, with the admissible designs on the lower convex hull (Jung, Carey and Kim 2001) "
@@ -814,7 +1009,7 @@ def _report_document(p0, p1, alpha, beta, design="optimal", *, observed=None, ob
 
     # --- observed data --------------------------------------------------------------------------------
     if obs is not None or stages is not None:
-        _observed_sections(doc, d, two, obs, stages, p0, alpha, threshold, level, figures)
+        _observed_sections(doc, d, two, obs, stages, p0, alpha, threshold, level, figures, multi)
 
     # --- methods and references -----------------------------------------------------------------------
     add(Heading("Conventions and references"))
@@ -823,14 +1018,17 @@ def _report_document(p0, p1, alpha, beta, design="optimal", *, observed=None, ob
                "Two stage r1/n1, r/n (Simon 1989): stop after n1 patients if X1 <= r1; otherwise treat n - n1 "
                "more and declare the drug promising if X1 + X2 > r.",
                "Optimal: minimum EN0; minimax: minimum n, ties by EN0; admissible: minimises q n + (1 - q) EN0 "
-               "for some q in [0, 1] (Jung et al. 2004)."]))
+               "for some q in [0, 1] (Jung et al. 2004)."] + ([texts.CONVENTION_J] if multi else [])))
     add(Paragraph(f"Reproduce this report: {command}"))
     add(Heading("References", 3))
     refs = ["simon", "ahern", "jung2004"] + (["jck2001"] if figures else [])
+    if multi:
+        refs += {"three-stage": ["chen1997"], "ensign": ["chen1997", "ensign1994"],
+                 "efficacy": ["mander2010"]}.get(getattr(d, "family", ""), []) + ["jt2000"]
     if obs is not None:
         refs.append("cp")
     if stages is not None:
-        refs += ["koyama", "jungkim"]
+        refs += ["jungkim"] if multi else ["koyama", "jungkim"]
     add(Items([_REFERENCES[k] for k in refs]))
     return title, doc
 
@@ -850,19 +1048,42 @@ def render(fmt, title, doc, figure_name=None):
     return render_latex(title, doc, figure_name)
 
 
-def _observed_sections(doc, d, two, obs, stages, p0, alpha, threshold, level, figures):
+def _observed_sections(doc, d, two, obs, stages, p0, alpha, threshold, level, figures, multi=False):
     from .evaluation import evaluate
     from .twostage_inference import analyze_two_stage
 
     add = doc.append
     add(Heading("Analysis of the observed data"))
-    spec = _two_stage_cmd(d) if two else d.label()
+    spec = _two_stage_cmd(d) if two else d.label().replace(" ", "")
+    if multi and stages is not None:
+        from .analysis import analyze_design
+
+        responses = [v for v in stages if v is not None]
+        res = analyze_design(d.design, responses, p0=p0, confidence_level=level, alpha=alpha)
+        cmd = (f"phase2design analyze --design {spec} --responses {','.join(map(str, responses))} --p0 {p0:.10g} "
+               f"--alpha {alpha:.10g}" + ("" if level is None else f" --confidence {level:.10g}"))
+        add(Paragraph(f"Analysis of the {d.design.stages}-stage design {d.label()} with responses "
+                      f"{', '.join(map(str, responses))} in the stages run. Each line names the question it answers "
+                      f"and the data it uses. Same numbers as: {cmd}"))
+        add(Items(texts.analysis_verdicts(res)))
+        add(Paragraph(texts.ordering_sentence(res)))
+        add(tables.estimates_table(res, f"{d.design.stages}-stage"))
+        note = texts.interval_note(res)
+        if note:
+            add(Paragraph(note))
+        return
     if obs is not None:
         x, n = obs
-        on_design = n in ((d.n1, d.n) if two else (d.n,))
-        ev = evaluate(x, n, threshold, p0=p0, p1=d.p1, design=spec if on_design else None, alpha=alpha)
+        on_design = n in ((d.n1, d.n) if two else tuple(d.design.n) if multi else (d.n,))
+        ev = evaluate(x, n, threshold, p0=p0, p1=d.p1, design=spec if on_design and not multi else None,
+                      alpha=alpha)
         crit = "" if threshold is None else f" --threshold {threshold:.10g}"
-        if on_design:
+        if on_design and multi:
+            data = f"{n} patients pooled, ignoring the {d.design.stages}-stage design"
+            same = f"phase2design evaluate {x}/{n}{crit} --p0 {p0:.10g} --alpha {alpha:.10g}"
+            intro = (f"Observed {x}/{n}, a look of {d.label()}; for the exact analysis by the design give the "
+                     f"responses of each stage (--observed-stages).")
+        elif on_design:
             data = None
             same = (f"phase2design evaluate {x}/{n}{crit} --p0 {p0:.10g} --p1 {d.p1:.10g} --design {spec} "
                     f"--alpha {alpha:.10g}")
@@ -878,7 +1099,7 @@ def _observed_sections(doc, d, two, obs, stages, p0, alpha, threshold, level, fi
                          "alternative, not a success criterion)") + f". Same numbers as: {same}"))
         add(Items(ev.summary(data, None if threshold is None else f"--criterion {threshold:.10g}")))
         add(tables.interval_table(ev))
-        if two and n == d.n:
+        if (two or multi) and n == d.n:
             add(Paragraph("The intervals and the single-stage test treat all patients as one sample. The exact "
                           "analysis after a two-stage design uses the stage-wise ordering (Koyama and Chen 2008): "
                           "give the stage data (--observed-stages x1,x2) for it."))
@@ -922,7 +1143,7 @@ def figure_file_name(path, k):
     return f"{stem}-figure-{k}.png"
 
 
-def report_design_file(p0, p1, alpha, beta, design="optimal", *, nmax=None, progress=None):
+def report_design_file(p0, p1, alpha, beta, design="optimal", *, nmax=None, progress=None, family=None):
     """The design file (a JSON-ready dict) of the design a report with these inputs describes.
 
     It holds the chosen design (as :meth:`Design.to_dict` writes it), its kind and the inputs p0, p1, alpha
@@ -942,8 +1163,14 @@ def report_design_file(p0, p1, alpha, beta, design="optimal", *, nmax=None, prog
             single = get_family("single").search(simon.p0, simon.p1, simon.alpha, simon.beta, nmax=nmax)
         except NoFeasibleDesignError:
             single = None
-    d, kind = _select(design, simon, single, simon.p0, simon.p1, simon.alpha, simon.beta)
-    family = "simon" if hasattr(d, "r1") and kind else ("single" if kind == "ahern" else "")
+    chosen = None
+    if family not in (None, "simon", "single"):
+        chosen = get_family(family).search(simon.p0, simon.p1, simon.alpha, simon.beta, nmax=nmax, progress=progress)
+    d, kind = _select(design, simon, single, simon.p0, simon.p1, simon.alpha, simon.beta, chosen=chosen)
+    if chosen is not None and hasattr(d, "stages") and kind:
+        family = chosen.family
+    else:
+        family = "simon" if hasattr(d, "r1") and kind else ("single" if kind == "ahern" else "")
     return design_file_dict(d.design, simon.p0, simon.p1, simon.alpha, simon.beta, kind=kind, family=family)
 
 
@@ -968,7 +1195,7 @@ def write_report(path, p0, p1, alpha, beta, design="optimal", **kwargs):
     if fmt == "json":
         from .present.render import to_json
 
-        keep = {k: kwargs[k] for k in ("nmax", "progress") if k in kwargs}
+        keep = {k: kwargs[k] for k in ("nmax", "progress", "family") if k in kwargs}
         write_text_atomic(path, to_json(report_design_file(p0, p1, alpha, beta, design, **keep)) + "\n")
         return [str(path)]
     figure_name = (lambda k: figure_file_name(path, k)) if fmt == "tex" else None

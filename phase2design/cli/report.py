@@ -12,7 +12,11 @@ from ._common import Progress, design_inputs_options, fail_bad, parse_observed, 
 @click.command()
 @design_inputs_options(required=False)
 @click.option("--design", default=None,
-              help="optimal (default), minimax, single (A'Hern), or a given design 'r1/n1,r/n' or 'r/n'.")
+              help="optimal (default), minimax, single (A'Hern), or a given design 'r1/n1,r/n', 'r/n' or any "
+                   "multi-stage design such as '0/6,2/17,5/29' (cumulative sizes).")
+@click.option("--family", default=None, metavar="NAME",
+              help="three-stage, ensign, efficacy, ...: --design optimal/minimax then means that family's design, "
+                   "and its candidates join the single-stage and Simon ones.")
 @click.option("--design-file", default=None, metavar="FILE",
               help="Instead of --design and the inputs: the JSON of simon ... --format json or report -o FILE.json "
                    "(its p0, p1, alpha and beta are used unless given).")
@@ -26,7 +30,8 @@ from ._common import Progress, design_inputs_options, fail_bad, parse_observed, 
 @click.option("--observed", default=None,
               help="Observed total x/n (n = the design's n, or n1): adds the evaluate analysis.")
 @click.option("--observed-stages", default=None,
-              help="Two-stage data 'x1,x2' (or 'x1' after an early stop): adds the stage-wise analysis.")
+              help="Responses per stage 'x1,x2' (or 'x1' after an early stop; 'x1,x2,x3' for three stages): "
+                   "adds the stage-wise analysis.")
 @click.option("--criterion", "--threshold", "threshold", type=float, default=None,
               help="A success criterion you set for --observed: met if x/n >= it (none by default; p1 is not one).")
 @click.option("--confidence", type=float, default=None,
@@ -37,8 +42,8 @@ from ._common import Progress, design_inputs_options, fail_bad, parse_observed, 
                    "figures as PNG files beside it) or .json (the design file, for analyze/report "
                    "--design-file). Without it: Markdown on stdout, no figures.")
 @click.option("--no-figures", is_flag=True, help="Leave the figures out (faster).")
-def report(p0, p1, alpha, beta, design, design_file, kind, pilot, accrual, observed, observed_stages, threshold,
-           confidence, nmax, output, no_figures):
+def report(p0, p1, alpha, beta, design, family, design_file, kind, pilot, accrual, observed, observed_stages,
+           threshold, confidence, nmax, output, no_figures):
     """A protocol-ready report: inputs, chosen design, statistical considerations, candidates, OC, figures.
 
     The HTML and Markdown files are self-contained (figures are base64 PNG data
@@ -77,9 +82,8 @@ def report(p0, p1, alpha, beta, design, design_file, kind, pilot, accrual, obser
                 fail_bad(f"design file {design_file!r} records no {name}: give --{name}")
         p0, p1, alpha, beta = given["p0"], given["p1"], given["alpha"], given["beta"]
         design = planned.design
-        if not (design.is_single or design.is_simon):
-            fail_bad(f"report describes single-stage and Simon two-stage designs; the design file holds "
-                     f"{design.label()!r} (use compare or oc --design for it)")
+        if family is None and planned.family not in ("", "simon", "single"):
+            family = planned.family  # the report names the design as its family's search did
     else:
         if kind is not None:
             fail_bad("--kind chooses a design in a --design-file; drop it, or give --design-file")
@@ -90,6 +94,11 @@ def report(p0, p1, alpha, beta, design, design_file, kind, pilot, accrual, obser
             fail_bad("give --beta (largest type II error, e.g. 0.2) or --power (smallest power, e.g. 0.8), or "
                      "--design-file FILE")
         design = "optimal" if design is None else design
+    if family is not None:
+        from ..families.base import get_family
+
+        run(lambda: get_family(family.strip()))
+        family = family.strip()
     if pilot is not None:
         parse_x_of_n("--pilot", pilot)
     if output is not None:
@@ -103,9 +112,9 @@ def report(p0, p1, alpha, beta, design, design_file, kind, pilot, accrual, obser
     stages = None
     if observed_stages is not None:
         parts = observed_stages.replace(" ", "").split(",")
-        if len(parts) not in (1, 2) or not all(is_count(p) for p in parts):
-            fail_bad(f"--observed-stages must look like 'x1,x2' (or 'x1' after an early stop) with whole "
-                      f"numbers, got {observed_stages!r}")
+        if not all(is_count(p) for p in parts):
+            fail_bad(f"--observed-stages must look like 'x1,x2' (or 'x1' after an early stop; one count per "
+                     f"stage run) with whole numbers, got {observed_stages!r}")
         stages = tuple(int(p) for p in parts)
     if fmt == "json" and (obs is not None or stages is not None or pilot is not None):
         fail_bad("-o FILE.json writes the design file (the design and its inputs); --observed, --observed-stages "
@@ -115,12 +124,13 @@ def report(p0, p1, alpha, beta, design, design_file, kind, pilot, accrual, obser
         use_agg()
     note = Progress("searching designs", True)
     options = dict(observed=obs, observed_stages=stages, threshold=threshold, confidence_level=confidence,
-                   nmax=nmax, figures=figures, progress=note, pilot=pilot, accrual=accrual)
+                   nmax=nmax, figures=figures, progress=note, pilot=pilot, accrual=accrual, family=family)
     try:
         if output is None:
             text = run(lambda: make_report(p0, p1, alpha, beta, design, fmt=fmt, **options))
         elif fmt == "json":
-            written = run(lambda: write_report(output, p0, p1, alpha, beta, design, nmax=nmax, progress=note))
+            written = run(lambda: write_report(output, p0, p1, alpha, beta, design, nmax=nmax, progress=note,
+                                               family=family))
         else:
             # every file is written to a temporary file beside the target and renamed over it only when
             # complete (phase2design._files)
