@@ -64,8 +64,19 @@ class Family:
         raise NotImplementedError
 
     def proposals(self, result, *, admissible=False):
-        """The designs of ``result`` worth offering, as :class:`Proposal` objects (first the default)."""
-        raise NotImplementedError
+        """The designs of ``result`` worth offering, as :class:`Proposal` objects (first the default).
+
+        The default suits every search result with ``optimal`` and ``minimax`` designs (and optionally
+        ``others``, each with its ``kind``, and ``admissible``): those in that order, then with
+        ``admissible`` every admissible design not already listed.  Families with other results override it.
+        """
+        named = [("optimal", result.optimal), ("minimax", result.minimax)]
+        named += [(d.kind, d) for d in getattr(result, "others", ())]
+        out = [Proposal(self.name, kind, d) for kind, d in named]
+        if admissible:
+            ends = {d.design for _, d in named}
+            out.extend(Proposal(self.name, "admissible", d) for d in result.admissible if d.design not in ends)
+        return out
 
     def propose(self, p0, p1, alpha, beta, *, admissible=False, nmax=None, progress=None):
         """Search and return the proposed designs (``admissible``: also every admissible compromise)."""

@@ -39,7 +39,7 @@ from ..engine import bayes as EB
 from ..engine.design import Design
 from ..engine.oc import NoFeasibleDesignError, _check_errors, design_oc
 from ..results import MultiStageDesign, MultiStageResult, _frame, _plain
-from .base import Family, Proposal
+from .base import Family
 
 __all__ = ["MonitoringRule", "Look", "BayesianDesign", "monitoring_rule", "look_schedule", "bayes_design",
            "PredictiveFamily", "PosteriorFamily", "MONITORING"]
@@ -894,12 +894,6 @@ class _BayesFamily(Family):
     def search(self, p0, p1, alpha, beta, *, nmax=None, progress=None):
         return bayes_design(p0, p1, alpha, beta, monitoring=self.monitoring, nmax=nmax, progress=progress)
 
-    def proposals(self, result, *, admissible=False):
-        out = [Proposal(self.name, "optimal", result.optimal), Proposal(self.name, "minimax", result.minimax)]
-        if admissible:
-            ends = {result.optimal.design, result.minimax.design}
-            out.extend(Proposal(self.name, "admissible", d) for d in result.admissible if d.design not in ends)
-        return out
 
     def cost(self, p0, p1, alpha, beta):
         n = super().cost(p0, p1, alpha, beta)

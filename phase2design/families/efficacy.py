@@ -17,8 +17,8 @@ from ..engine.design import Design
 from ..engine.oc import NoFeasibleDesignError, _approx_single_n, _check_errors, _check_nmax
 from ..results import MultiStageDesign, MultiStageResult
 from . import _efficacy_kernels as K
-from .base import Family, Proposal
-from .simon import _SLACK, _admissible, _admissible_exact, _Exact, _hull_near_tie, _Tables
+from .base import Family
+from .simon import _SLACK, _admissible, _admissible_exact, _Exact, _hull_near_tie, _Tables, hull_kinds
 from .single import _smallest_n_ump
 
 FAMILY = "efficacy"
@@ -286,14 +286,7 @@ def efficacy_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
             cache[key] = MultiStageDesign.evaluate(key, p0, p1, alpha=alpha, beta=beta, family=FAMILY)
         return replace(cache[key], **extra)
 
-    admissible = []
-    for c, q_low, q_high in adm:
-        kind = "admissible"
-        if c is mm0:
-            kind = "minimax"
-        if c is opt0:
-            kind = "optimal" if c is not mm0 else "minimax+optimal"
-        admissible.append(ms(c, kind=kind, q_low=q_low, q_high=q_high))
+    admissible = [ms(c, kind=kind, q_low=lo, q_high=hi) for c, kind, lo, hi in hull_kinds(adm, opt0, mm0)]
     q_of = {d.design: (d.q_low, d.q_high) for d in admissible}
     improving = []
     for c in best0:
@@ -345,12 +338,6 @@ class EfficacyFamily(Family):
     def search(self, p0, p1, alpha, beta, *, nmax=None, progress=None):
         return efficacy_design(p0, p1, alpha, beta, nmax=nmax, progress=progress)
 
-    def proposals(self, result, *, admissible=False):
-        out = [Proposal(self.name, d.kind, d) for d in result.designs()]
-        if admissible:
-            ends = {d.design for d in result.designs()}
-            out.extend(Proposal(self.name, "admissible", d) for d in result.admissible if d.design not in ends)
-        return out
 
     def cost(self, p0, p1, alpha, beta):
         n = super().cost(p0, p1, alpha, beta)

@@ -15,7 +15,7 @@ from ..engine.oc import NoFeasibleDesignError, _approx_single_n, _check_errors, 
 from ..numerics import _binomial as B
 from ..results import SimonResult
 from . import _search_kernels as S
-from .base import Family, Proposal
+from .base import Family
 from .single import _smallest_n_ump
 
 
@@ -180,6 +180,23 @@ def _admissible(best, n_opt):
         cur = nxt
     q_bounds.append(0.0)
     return [(d, q_bounds[i + 1], q_bounds[i]) for i, d in enumerate(hull)]
+
+
+def hull_kinds(adm, optimal, minimax):
+    """``[(design, kind, q_low, q_high)]`` for the admissible list ``adm`` of ``(design, q_low, q_high)``.
+
+    The kind is "minimax", "optimal", "minimax+optimal" for the ends (compared by identity) and
+    "admissible" for the designs between them.
+    """
+    out = []
+    for d, q_low, q_high in adm:
+        kind = "admissible"
+        if d is minimax:
+            kind = "minimax"
+        if d is optimal:
+            kind = "optimal" if d is not minimax else "minimax+optimal"
+        out.append((d, kind, q_low, q_high))
+    return out
 
 
 def _hull_near_tie(pts, hull):
@@ -450,14 +467,7 @@ def simon_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
         hull = _admissible_exact(near[0], lambda d: ex.en0(d.r1, d.n1, d.n))
         adm = [(d, float(lo), float(hi)) for d, lo, hi in hull]
         near_ties.extend(near[1])
-    admissible = []
-    for d, q_low, q_high in adm:
-        kind = "admissible"
-        if d is minimax:
-            kind = "minimax"
-        if d is optimal:
-            kind = "optimal" if d is not minimax else "minimax+optimal"
-        admissible.append(_with(d, kind=kind, q_low=q_low, q_high=q_high))
+    admissible = [_with(d, kind=kind, q_low=lo, q_high=hi) for d, kind, lo, hi in hull_kinds(adm, optimal, minimax)]
     by_key = {(d.r1, d.n1, d.r, d.n): d for d in admissible}
     return SimonResult(
         p0=p0, p1=p1, alpha=alpha, beta=beta, nmax=nmax, n_searched=n_searched, stop_reason=stop_reason,
@@ -556,12 +566,6 @@ class SimonFamily(Family):
     def search(self, p0, p1, alpha, beta, *, nmax=None, progress=None):
         return simon_design(p0, p1, alpha, beta, nmax=nmax, progress=progress)
 
-    def proposals(self, result, *, admissible=False):
-        out = [Proposal(self.name, "optimal", result.optimal), Proposal(self.name, "minimax", result.minimax)]
-        if admissible:
-            ends = {result.optimal.design, result.minimax.design}
-            out.extend(Proposal(self.name, "admissible", d) for d in result.admissible if d.design not in ends)
-        return out
 
     def cost(self, p0, p1, alpha, beta):
         n = super().cost(p0, p1, alpha, beta)

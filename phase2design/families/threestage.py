@@ -18,8 +18,8 @@ from ..numerics import _binomial as B
 from ..results import MultiStageDesign, MultiStageResult
 from . import _search_kernels as S
 from . import _threestage_kernels as K
-from .base import Family, Proposal
-from .simon import _SLACK, _admissible, _admissible_exact, _hull_near_tie, simon_design
+from .base import Family
+from .simon import _SLACK, _admissible, _admissible_exact, _hull_near_tie, hull_kinds, simon_design
 from .single import _smallest_n_ump
 
 __all__ = ["three_stage_design", "ThreeStageFamily", "ENSIGN_N1_MIN"]
@@ -325,14 +325,7 @@ def three_stage_design(p0, p1, alpha, beta, *, nmax=None, ensign=False, progress
         near_ties.extend(near_hull[1])
     from dataclasses import replace
 
-    admissible = []
-    for d, q_low, q_high in adm:
-        kind = "admissible"
-        if d is minimax:
-            kind = "minimax"
-        if d is optimal:
-            kind = "optimal" if d is not minimax else "minimax+optimal"
-        admissible.append(replace(d, kind=kind, q_low=q_low, q_high=q_high))
+    admissible = [replace(d, kind=kind, q_low=lo, q_high=hi) for d, kind, lo, hi in hull_kinds(adm, optimal, minimax)]
     by_design = {d.design: d for d in admissible}
     notes = []
     if ensign:
@@ -429,12 +422,6 @@ class ThreeStageFamily(Family):
         prog = None if progress is None else (lambda done, total: progress(done))
         return three_stage_design(p0, p1, alpha, beta, nmax=nmax, ensign=self.ensign, progress=prog)
 
-    def proposals(self, result, *, admissible=False):
-        out = [Proposal(self.name, "optimal", result.optimal), Proposal(self.name, "minimax", result.minimax)]
-        if admissible:
-            ends = {result.optimal.design, result.minimax.design}
-            out.extend(Proposal(self.name, "admissible", d) for d in result.admissible if d.design not in ends)
-        return out
 
     def cost(self, p0, p1, alpha, beta):
         n = super().cost(p0, p1, alpha, beta)
