@@ -473,11 +473,6 @@ class MultiStageDesign:
     def stages(self):
         return self.design.stages
 
-    @property
-    def r(self):
-        """Final bound: promising at the end if ``S_J > r`` (as every family's design carries it)."""
-        return self.design.r
-
     def label(self):
         return self.design.label()
 

@@ -12,14 +12,14 @@ PhIIdesign writes the efficacy bound as ``a = e1 + 1`` with "stop if ``X1 >= a``
 import math
 from dataclasses import dataclass, replace
 
-from .._validation import N_LIMIT, check_rates_ordered
+from .._validation import N_LIMIT
 from ..engine.design import Design
-from ..engine.oc import NoFeasibleDesignError, _approx_single_n, _check_errors, _check_nmax
+from ..engine.oc import NoFeasibleDesignError, _approx_single_n
 from ..results import MultiStageDesign, MultiStageResult
 from . import _efficacy_kernels as K
 from .base import Family
-from .simon import _SLACK, _admissible, _admissible_exact, _Exact, _hull_near_tie, _Tables, hull_kinds
-from .single import _smallest_n_ump
+from .simon import (_SLACK, _admissible, _admissible_exact, _Exact, _hull_near_tie, _Tables, hull_kinds,
+                    search_start)
 
 FAMILY = "efficacy"
 
@@ -225,15 +225,7 @@ def efficacy_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
     >>> res.optimal.label(), res.others[0].label()
     ('3:6/16, 11/41', '1:5/15, 11/38')
     """
-    p0, p1 = check_rates_ordered(p0, p1)
-    alpha, beta = _check_errors(alpha, beta)
-    nmax = _check_nmax(nmax)
-    limit = N_LIMIT if nmax is None else nmax
-    n = _smallest_n_ump(p0, p1, alpha * (1 + _SLACK), beta + _SLACK * (1 - beta))
-    if n is None:
-        raise NoFeasibleDesignError(
-            f"no design with n <= {N_LIMIT} (the engine's limit) meets alpha={alpha:.10g}, beta={beta:.10g} "
-            f"for p0={p0:.10g}, p1={p1:.10g}: widen p1 - p0 or relax alpha or beta")
+    p0, p1, alpha, beta, nmax, limit, n = search_start(p0, p1, alpha, beta, nmax)
     n_lo = n
     ex = _Exact(p0, p1, alpha, beta)
     tab = _EffTables(p0, p1, alpha, beta, max(int(1.6 * _approx_single_n(p0, p1, alpha, beta)), n) + 20, ex)

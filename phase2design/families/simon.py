@@ -319,6 +319,26 @@ def _bound_exceeds_exactly(n, en0_star, star, tab):
     return True
 
 
+def search_start(p0, p1, alpha, beta, nmax):
+    """The checked inputs of a design search, its n limit and the smallest n worth examining.
+
+    Returns ``(p0, p1, alpha, beta, nmax, limit, n_start)``.  ``n_start`` is the smallest n whose
+    randomised most powerful test (Neyman-Pearson) reaches power 1 - beta: no design of any kind with fewer
+    patients can.  It is found in double precision with alpha and beta widened by the slack, which can only
+    move it down, so no n that could hold a design in exact arithmetic is skipped.
+    """
+    p0, p1 = check_rates_ordered(p0, p1)
+    alpha, beta = _check_errors(alpha, beta)
+    nmax = _check_nmax(nmax)
+    limit = N_LIMIT if nmax is None else nmax
+    n = _smallest_n_ump(p0, p1, alpha * (1 + _SLACK), beta + _SLACK * (1 - beta))
+    if n is None:
+        raise NoFeasibleDesignError(
+            f"no design with n <= {N_LIMIT} (the engine's limit) meets alpha={alpha:.10g}, beta={beta:.10g} "
+            f"for p0={p0:.10g}, p1={p1:.10g}: widen p1 - p0 or relax alpha or beta")
+    return p0, p1, alpha, beta, nmax, limit, n
+
+
 def simon_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
     """Simon two-stage designs: optimal, minimax, admissible and the best per n.
 
@@ -399,17 +419,7 @@ def simon_design(p0, p1, alpha, beta, *, nmax=None, progress=None):
     >>> res.optimal.label(), res.minimax.label()
     ('1/10, 5/29', '1/15, 5/25')
     """
-    p0, p1 = check_rates_ordered(p0, p1)
-    alpha, beta = _check_errors(alpha, beta)
-    nmax = _check_nmax(nmax)
-    limit = N_LIMIT if nmax is None else nmax
-    # The Neyman-Pearson start is found in double precision; alpha and beta widened by the slack can only
-    # move it down, so no n that could hold a design in exact arithmetic is skipped.
-    n = _smallest_n_ump(p0, p1, alpha * (1 + _SLACK), beta + _SLACK * (1 - beta))
-    if n is None:
-        raise NoFeasibleDesignError(
-            f"no design with n <= {N_LIMIT} (the engine's limit) meets alpha={alpha:.10g}, beta={beta:.10g} "
-            f"for p0={p0:.10g}, p1={p1:.10g}: widen p1 - p0 or relax alpha or beta")
+    p0, p1, alpha, beta, nmax, limit, n = search_start(p0, p1, alpha, beta, nmax)
     n_lo = n
     ex = _Exact(p0, p1, alpha, beta)
     tab = _Tables(p0, p1, beta, max(int(1.6 * _approx_single_n(p0, p1, alpha, beta)), n) + 20, ex)

@@ -6,17 +6,13 @@ Convention (cumulative sizes): ``r1/N1, r2/N2, r/N`` stops after ``N1`` patients
 the search starts from the Simon designs and reports one where no third look improves it.
 """
 
-import math
-
 import numpy as np
 
 from .._validation import N_LIMIT, check_rates_ordered
 from ..engine.design import Design
 from ..engine.exact import exact_oc, exact_rate
 from ..engine.oc import NoFeasibleDesignError, _check_errors, _check_nmax
-from ..numerics import _binomial as B
 from ..results import MultiStageDesign, MultiStageResult
-from . import _search_kernels as S
 from . import _threestage_kernels as K
 from .base import Family
 from .simon import _SLACK, _admissible, _admissible_exact, _hull_near_tie, hull_kinds, simon_design
