@@ -13,7 +13,7 @@ import sys
 import click
 
 from .. import __version__
-from . import analyze, bayes, compare, design, evaluate, grid, oc, plan, predictive, report, simon, single
+from . import analyze, bayes, compare, design, evaluate, grid, oc, plan, predictive, report, serve, simon, single
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,7 +30,7 @@ def cli():
 
 
 for _command in (simon.simon, single.single, design.design, oc.oc, evaluate.evaluate, analyze.analyze, report.report,
-                 plan.plan, grid.grid, compare.compare, predictive.predictive, bayes.bayes):
+                 plan.plan, grid.grid, compare.compare, predictive.predictive, bayes.bayes, serve.serve):
     cli.add_command(_command)
 del _command
 

@@ -7,6 +7,7 @@ pandas, matplotlib) and :mod:`phase2design.present` inside their bodies, so
 the command line starts fast.
 """
 
+import contextvars
 import sys
 import time
 
@@ -15,6 +16,14 @@ import click
 from .._validation import is_count
 
 FORMATS = ("table", "json", "csv", "markdown")
+
+#: Set by the web server (phase2design.web) around one command run in a worker thread: a list that
+#: :func:`emit` appends the result's ``to_dict()`` to instead of printing, so the HTTP answer is the very
+#: object the CLI prints with --format json (one code path, no copy of a command's logic).
+EMIT_CAPTURE = contextvars.ContextVar("phase2design_emit_capture", default=None)
+#: Set by the web server: a callable that raises when the request ran out of time or the client left;
+#: :class:`Progress` calls it after every step of a search, so a search stops between steps.
+CANCEL_CHECK = contextvars.ContextVar("phase2design_cancel_check", default=None)
 
 
 class Infeasible(click.ClickException):
@@ -276,6 +285,10 @@ def emit(fmt, obj, headers, rows, document):
     """
     from ..present import render as R
 
+    sink = EMIT_CAPTURE.get()
+    if sink is not None:
+        sink.append(obj)
+        return
     if fmt == "json":
         click.echo(R.to_json(obj))
     elif fmt == "csv":
@@ -318,6 +331,9 @@ class Progress:
         self.shown = False
 
     def __call__(self, n):
+        check = CANCEL_CHECK.get()
+        if check is not None:
+            check()
         if not self.enabled:
             return
         now = time.monotonic()
