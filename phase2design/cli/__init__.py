@@ -13,6 +13,7 @@ import sys
 import click
 
 from .. import __version__
+from ._common import shorten as _shorten
 from . import analyze, bayes, compare, design, evaluate, grid, oc, plan, predictive, report, serve, simon, single
 
 
@@ -33,12 +34,6 @@ for _command in (simon.simon, single.single, design.design, oc.oc, evaluate.eval
                  plan.plan, grid.grid, compare.compare, predictive.predictive, bayes.bayes, serve.serve):
     cli.add_command(_command)
 del _command
-
-
-def _shorten(message, limit=400):
-    """Keep an error on one readable line even when it quotes a huge input."""
-    message = " ".join(message.split())
-    return message if len(message) <= limit else message[:limit - 20] + " ... " + message[-15:]
 
 
 def _hint(error, argv):

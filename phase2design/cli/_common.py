@@ -38,6 +38,12 @@ class BadInput(click.ClickException):
     exit_code = 2
 
 
+def shorten(message, limit=400):
+    """Keep an error on one readable line even when it quotes a huge input."""
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[:limit - 20] + " ... " + message[-15:]
+
+
 def fail_bad(msg):
     """Stop with exit code 2 and the one-line message ``msg``."""
     raise BadInput(msg)

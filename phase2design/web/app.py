@@ -81,9 +81,22 @@ def _bad(message):
 
 
 def _command(name):
-    from ..cli import cli
+    # the command modules themselves, not the cli group (whose serve command imports this package)
+    from ..cli.analyze import analyze
+    from ..cli.bayes import bayes
+    from ..cli.compare import compare
+    from ..cli.design import design
+    from ..cli.evaluate import evaluate
+    from ..cli.oc import oc
+    from ..cli.plan import plan
+    from ..cli.predictive import predictive
+    from ..cli.report import report
+    from ..cli.simon import simon
+    from ..cli.single import single
 
-    return cli.commands[name]
+    return {"analyze": analyze, "bayes": bayes, "compare": compare, "design": design, "evaluate": evaluate,
+            "oc": oc, "plan": plan, "predictive": predictive, "report": report, "simon": simon,
+            "single": single}[name]
 
 
 def _options(cmd):
@@ -178,8 +191,8 @@ def run_command(command, argv, deadline=None, cancelled=None):
     :class:`RequestCancelled` once ``time.monotonic()`` passes ``deadline`` or the event ``cancelled``
     is set (checked by the command's progress callback after each search step).
     """
-    from ..cli import _shorten
     from ..cli._common import CANCEL_CHECK, EMIT_CAPTURE, Infeasible
+    from ..cli._common import shorten as _shorten
 
     def check():
         if (cancelled is not None and cancelled.is_set()) or (deadline is not None and time.monotonic() > deadline):
