@@ -345,3 +345,33 @@ def test_serve_warns_when_listening_beyond_this_machine():
 def test_serve_bad_port(capsys):
     code, out, err = run_main(["serve", "--port", "70000"], capsys)
     assert code == 2 and err == "Error: --port must lie in 0..65535, got 70000\n"
+
+
+def test_load_on_localhost_equals_sequential():
+    """Bounded load: 200 requests over mixed endpoints from 8 concurrent clients to a real server."""
+    import httpx
+
+    proc = _serve()
+    try:
+        line = _first_line(proc, 30)
+        assert line and " on http://127.0.0.1:" in line, line
+        threading.Thread(target=proc.stderr.read, daemon=True).start()  # keep the pipe drained
+        url = line.split(" on ", 1)[1].split(" ", 1)[0]
+        with httpx.Client(base_url=url, timeout=120) as c:
+            sequential = [(r.status_code, r.text) for r in (c.get(u, params=p) for u, p in MIXED)]
+        assert [s for s, _ in sequential] == [200] * (len(MIXED) - 1) + [422]
+        local = threading.local()
+
+        def one(i):
+            if not hasattr(local, "client"):
+                local.client = httpx.Client(base_url=url, timeout=120)
+            u, p = MIXED[i % len(MIXED)]
+            r = local.client.get(u, params=p)
+            return r.status_code, r.text
+
+        with ThreadPoolExecutor(8) as pool:
+            got = list(pool.map(one, range(200)))
+        assert all(g == sequential[i % len(MIXED)] for i, g in enumerate(got))
+    finally:
+        proc.terminate()
+        proc.wait(20)
