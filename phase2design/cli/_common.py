@@ -331,7 +331,8 @@ class Progress:
 
     def __init__(self, label, enabled):
         self.label = label
-        self.enabled = enabled and sys.stderr.isatty()
+        # not inside the web server (CANCEL_CHECK set): its terminal is not the client's
+        self.enabled = enabled and sys.stderr.isatty() and CANCEL_CHECK.get() is None
         self.start = time.monotonic()
         self.last = 0.0
         self.shown = False
