@@ -375,3 +375,72 @@ def test_load_on_localhost_equals_sequential():
     finally:
         proc.terminate()
         proc.wait(20)
+
+
+def test_a_cancelled_run_stops_at_the_first_search_step():
+    from phase2design.web.app import RequestCancelled, run_command
+
+    gone = threading.Event()
+    gone.set()
+    t = time.monotonic()
+    with pytest.raises(RequestCancelled):
+        run_command("simon", ["--p0", "0.05", "--p1", "0.1", "--alpha", "0.01", "--beta", "0.05"], None, gone)
+    assert time.monotonic() - t < 5
+
+
+def test_client_going_away_cancels_the_work():
+    """_in_thread sets the event the search checks as soon as the client disconnects, and answers 499."""
+    import anyio
+
+    from phase2design.web.app import ApiError, RequestCancelled, _in_thread
+
+    class Gone:
+        def __init__(self):
+            self.start = time.monotonic()
+
+        async def is_disconnected(self):
+            return time.monotonic() - self.start > 0.2
+
+    seen = {}
+
+    def work(deadline, cancelled):
+        # a stand-in for a long search that checks between steps, as Progress does
+        while time.monotonic() < deadline:
+            if cancelled.is_set():
+                seen["cancelled_after"] = time.monotonic()
+                raise RequestCancelled
+            time.sleep(0.01)
+        return "finished"
+
+    state = {"time_limit": 30.0, "workers": 1, "limiter": None}
+
+    async def main():
+        t = time.monotonic()
+        with pytest.raises(ApiError) as info:
+            await _in_thread(Gone(), work, state)
+        return info.value, time.monotonic() - t
+
+    err, took = anyio.run(main)
+    assert err.status == 499 and err.kind == "cancelled"
+    assert took < 5
+    deadline = time.monotonic() + 5
+    while "cancelled_after" not in seen and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert "cancelled_after" in seen  # the worker thread saw the cancellation and stopped
+
+
+def test_every_option_naming_a_file_is_refused(client):
+    """A future --something FILE must be added to REFUSED: no request may name a file to read or write."""
+    from phase2design.web.app import COMMANDS, REFUSED, _command
+
+    found = 0
+    for name in COMMANDS:
+        for p in _command(name).params:
+            if isinstance(p, click.Option) and (isinstance(p.type, (click.Path, click.File))
+                                                or "file" in p.name or "path" in p.name or p.name == "output"):
+                found += 1
+                assert all(o.lstrip("-") in REFUSED for o in p.opts), (name, p.opts)
+    assert found >= 10
+    r = client.get("/api/compare", params={"args": ["--design-file", "/etc/passwd"], "p0": 0.1, "p1": 0.3})
+    # positional arguments follow "--": an option smuggled in args is read as a design and refused as one
+    assert r.status_code == 422 and r.json()["error"].startswith("designs[0]: design must look like")
