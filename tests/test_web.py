@@ -100,6 +100,17 @@ def test_json_equals_cli(name, method, client, capsys):
     assert json.loads(r.text) == json.loads(want)
 
 
+@pytest.mark.parametrize("name", ["simon", "single", "design-efficacy", "oc", "evaluate", "analyze", "compare"])
+def test_table_equals_cli(name, client, capsys):
+    args, params = CASES[name]
+    code, out, err = run_main(args, capsys)
+    assert code == 0, err
+    r = client.get(f"/api/{args[0]}/table.txt", params=params)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/plain")
+    assert r.text == out
+
+
 def test_report_json_is_the_design_file(client, tmp_path, capsys):
     path = tmp_path / "d.json"
     code, _, err = run_main(["report", "--p0", "0.1", "--p1", "0.3", "--alpha", "0.05", "--beta", "0.2", "--design",

@@ -81,6 +81,9 @@ def test_simon_in_the_browser(server, browser):
     assert rows["minimax"] == "1/15, 5/25"
     assert "p0=0.1" in browser.current_url and "beta=0.2" in browser.current_url  # the URL carries the inputs
     assert "stop after 10 patients if 1 or fewer respond" in browser.find_element(By.ID, "rules").text
+    # the command line's own table, as 'phase2design simon' prints it
+    WebDriverWait(browser, 60).until(lambda d: d.find_element(By.ID, "cli-table").text)
+    assert "Simon two-stage designs" in browser.find_element(By.ID, "cli-table").text
 
     # the HTML report downloads
     browser.find_element(By.ID, "download-html").click()

@@ -18,8 +18,9 @@ from .._validation import is_count
 FORMATS = ("table", "json", "csv", "markdown")
 
 #: Set by the web server (phase2design.web) around one command run in a worker thread: a list that
-#: :func:`emit` appends the result's ``to_dict()`` to instead of printing, so the HTTP answer is the very
-#: object the CLI prints with --format json (one code path, no copy of a command's logic).
+#: :func:`emit` appends ``(to_dict(), document)`` to instead of printing, so the HTTP answer is the very
+#: object the CLI prints with --format json, or the table it prints (one code path, no copy of a
+#: command's logic).
 EMIT_CAPTURE = contextvars.ContextVar("phase2design_emit_capture", default=None)
 #: Set by the web server: a callable that raises when the request ran out of time or the client left;
 #: :class:`Progress` calls it after every step of a search, so a search stops between steps.
@@ -293,7 +294,7 @@ def emit(fmt, obj, headers, rows, document):
 
     sink = EMIT_CAPTURE.get()
     if sink is not None:
-        sink.append(obj)
+        sink.append((obj, document))
         return
     if fmt == "json":
         click.echo(R.to_json(obj))

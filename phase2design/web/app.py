@@ -184,8 +184,10 @@ def _check_limits(command, argv, limits):
                            f"({points} points)")
 
 
-def run_command(command, argv, deadline=None, cancelled=None):
+def run_command(command, argv, deadline=None, cancelled=None, table=False):
     """Run one CLI command in this thread and return the object it would print with --format json.
+
+    With ``table=True``: the text the command prints with --format table (its default), instead.
 
     Raises :class:`ApiError` with the command's message for bad input or no feasible design, and
     :class:`RequestCancelled` once ``time.monotonic()`` passes ``deadline`` or the event ``cancelled``
@@ -213,7 +215,14 @@ def run_command(command, argv, deadline=None, cancelled=None):
     finally:
         EMIT_CAPTURE.reset(cap)
         CANCEL_CHECK.reset(chk)
-    return sink[-1] if sink else None
+    if not sink:
+        return None
+    obj, document = sink[-1]
+    if table:
+        from ..present import render as R
+
+        return R.render_text(document()) + "\n"  # as click.echo prints it
+    return obj
 
 
 def _to_json(obj):
@@ -317,6 +326,20 @@ def _endpoint(command):
         return Response(_to_json(obj), media_type="application/json")
 
     return handler
+
+
+async def table(request):
+    """``/api/<command>/table.txt?...``: the text table the command prints (its --format table)."""
+    command = request.path_params["command"]
+    state = request.app.state.config
+    try:
+        if command not in COMMANDS or command == "report":
+            raise ApiError(404, f"no table for {command!r}", "not_found")
+        argv = to_argv(command, await _params(request, state), state)
+        text = await _in_thread(request, lambda d, c: run_command(command, argv, d, c, table=True), state)
+    except ApiError as e:
+        return _error_response(e)
+    return Response(text, media_type="text/plain; charset=utf-8")
 
 
 async def figure(request):
@@ -426,6 +449,11 @@ def openapi_document():
         post = {"summary": summary, "requestBody": {"content": {"application/json": {"schema": {
             "type": "object", "description": "the same options as the query parameters"}}}}, "responses": responses}
         paths[f"/api/{name}"] = {"get": op, "post": post}
+    for name in COMMANDS:
+        if name != "report":
+            paths[f"/api/{name}/table.txt"] = {"get": {
+                "summary": f"the text table 'phase2design {name}' prints (--format table)",
+                "responses": {"200": {"description": "text/plain"}, "422": {"description": "bad input"}}}}
     for name, kinds in FIGURES.items():
         paths[f"/api/{name}/figure.svg"] = {"get": {
             "summary": f"the figure of {name} as SVG",
@@ -452,7 +480,8 @@ def create_app(time_limit=60.0, workers=2, nmax=1000, grid=2001, body=65536, que
     """
     routes = [Route("/", page), Route("/openapi.json", openapi), Route("/health", health),
               Route("/api/report", report, methods=["GET", "POST"]),
-              Route("/api/{command}/figure.svg", figure, methods=["GET", "POST"])]
+              Route("/api/{command}/figure.svg", figure, methods=["GET", "POST"]),
+              Route("/api/{command}/table.txt", table, methods=["GET", "POST"])]
     routes += [Route(f"/api/{name}", _endpoint(name), methods=["GET", "POST"]) for name in COMMANDS if name != "report"]
     routes.append(Mount("/static", StaticFiles(directory=STATIC), name="static"))
     app = Starlette(routes=routes)

@@ -159,6 +159,9 @@ async function compute(pushUrl) {
   renderDownloads(inp, req);
   renderFigures(req);
   $("raw-json").textContent = JSON.stringify(r.body, null, 2);
+  $("cli-table").textContent = "";
+  fetch(`/api/${req.command}/table.txt?${query(req.params)}`).then((t) => t.ok ? t.text() : "")
+    .then((text) => { $("cli-table").textContent = text; });
   const opt = r.body.optimal || r.body.design;
   if (opt && typeof opt === "object" && label(opt)) $("an-design").value = label(opt).replace(/\s+/g, "");
 }
