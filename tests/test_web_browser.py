@@ -118,3 +118,27 @@ def test_bookmarked_url_computes(server, browser):
     d = single_stage_design(0.2, 0.4, 0.05, 0.2).design
     assert browser.find_element(By.CSS_SELECTOR, ".design-label").text == f"{d.r}/{d.n}"
     assert browser.find_element(By.ID, "family").get_attribute("value") == "single"
+
+
+def test_observed_data_panel(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server)
+    browser.find_element(By.ID, "evaluate").click()
+    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "evaluate-table")
+                                     and d.find_element(By.ID, "evaluate-table").text)
+    assert "3/9" in browser.find_element(By.ID, "evaluate-table").text
+    browser.find_element(By.ID, "analyze").click()
+    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.ID, "analyze-table")
+                                     and d.find_element(By.ID, "analyze-table").text)
+    result = browser.find_element(By.ID, "analyze-result").text
+    # with 6 = r + 1 responses in all the stage-wise p-value is the design's attained alpha,
+    # P(X1 > 1, X1 + X2 > 5 | p0 = 0.1), here by brute force
+    from math import comb
+
+    def b(k, n, p):
+        return comb(n, k) * p ** k * (1 - p) ** (n - k)
+
+    pvalue = sum(b(x1, 10, 0.1) * sum(b(x2, 19, 0.1) for x2 in range(max(0, 6 - x1), 20)) for x1 in range(2, 11))
+    assert f"pvalue {pvalue:.6f}" in result, result

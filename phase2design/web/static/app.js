@@ -159,11 +159,16 @@ async function compute(pushUrl) {
   renderDownloads(inp, req);
   renderFigures(req);
   $("raw-json").textContent = JSON.stringify(r.body, null, 2);
-  $("cli-table").textContent = "";
-  fetch(`/api/${req.command}/table.txt?${query(req.params)}`).then((t) => t.ok ? t.text() : "")
-    .then((text) => { $("cli-table").textContent = text; });
+  showTable(req.command, req.params, "cli-table");
   const opt = r.body.optimal || r.body.design;
   if (opt && typeof opt === "object" && label(opt)) $("an-design").value = label(opt).replace(/\s+/g, "");
+}
+
+// the command line's own text table for the same request
+function showTable(command, params, id) {
+  $(id).textContent = "";
+  fetch(`/api/${command}/table.txt?${query(params)}`).then((t) => t.ok ? t.text() : "")
+    .then((text) => { $(id).textContent = text; });
 }
 
 function scalars(obj) {
@@ -182,7 +187,8 @@ async function evaluate() {
   if (inp.p0) params.p0 = inp.p0;
   const r = await api("evaluate", params);
   if (!r.ok) { $("evaluate-result").innerHTML = ""; showError(r.body.error, ["threshold", "p0"], $("err-observed")); return; }
-  $("evaluate-result").innerHTML = scalars(r.body) + `<details><summary>JSON</summary><pre>${esc(JSON.stringify(r.body, null, 2))}</pre></details>`;
+  $("evaluate-result").innerHTML = scalars(r.body) + `<pre id="evaluate-table"></pre><details><summary>JSON</summary><pre>${esc(JSON.stringify(r.body, null, 2))}</pre></details>`;
+  showTable("evaluate", params, "evaluate-table");
 }
 
 async function analyze() {
@@ -192,7 +198,8 @@ async function analyze() {
                   p0: inp.p0, alpha: inp.alpha};
   const r = await api("analyze", params);
   if (!r.ok) { $("analyze-result").innerHTML = ""; showError(r.body.error, ["x1", "x2", "design"], $("err-design")); return; }
-  $("analyze-result").innerHTML = scalars(r.body) + `<details><summary>JSON</summary><pre>${esc(JSON.stringify(r.body, null, 2))}</pre></details>`;
+  $("analyze-result").innerHTML = scalars(r.body) + `<pre id="analyze-table"></pre><details><summary>JSON</summary><pre>${esc(JSON.stringify(r.body, null, 2))}</pre></details>`;
+  showTable("analyze", params, "analyze-table");
 }
 
 window.addEventListener("DOMContentLoaded", () => {
