@@ -40,7 +40,8 @@ def serve(host, port, open_browser, time_limit, workers):
                    "calculator and see the trial assumptions entered. Use --host 127.0.0.1 to keep it local.",
                    err=True)
     app = create_app(time_limit=time_limit, workers=workers)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    # beyond 64 open connections uvicorn answers 503 at once instead of queueing without bound
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, limit_concurrency=64)
     server = uvicorn.Server(config)
     _startup = server.startup
 
