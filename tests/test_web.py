@@ -455,3 +455,58 @@ def test_every_option_naming_a_file_is_refused(client):
     r = client.get("/api/compare", params={"args": ["--design-file", "/etc/passwd"], "p0": 0.1, "p1": 0.3})
     # positional arguments follow "--": an option smuggled in args is read as a design and refused as one
     assert r.status_code == 422 and r.json()["error"].startswith("designs[0]: design must look like")
+
+
+def _cli_test_cases():
+    """The command lines of the other CLI test modules' parametrized bad-input tests (read from their marks)."""
+    import importlib
+
+    from phase2design.web.app import COMMANDS, REFUSED
+
+    out = {}
+    for modname in ("test_cli_designs", "test_bayes_cli", "test_cli_robustness", "test_cli_threestage",
+                    "test_input_edge_cases", "test_feasible_cli"):
+        try:
+            mod = importlib.import_module(modname)
+        except ImportError:
+            continue
+        for fname in dir(mod):
+            fn = getattr(mod, fname)
+            for mark in getattr(fn, "pytestmark", []):
+                if mark.name != "parametrize" or not str(mark.args[0]).replace(" ", "").startswith("args"):
+                    continue
+                for i, value in enumerate(mark.args[1]):
+                    value = getattr(value, "values", value)
+                    args = value[0] if isinstance(value, tuple) else value
+                    if not isinstance(args, (list, tuple)) or not args or args[0] not in COMMANDS:
+                        continue
+                    tokens = [t.split("=", 1)[0] for t in args if isinstance(t, str) and t.startswith("-")]
+                    if any(t.lstrip("-") in REFUSED for t in tokens) or any(not isinstance(t, str) for t in args):
+                        continue
+                    out[f"{modname}.{fname}[{i}]"] = list(args)
+    return out
+
+
+OTHER_CLI_CASES = _cli_test_cases()
+
+
+def test_other_cli_modules_give_cases():
+    assert len(OTHER_CLI_CASES) >= 20, sorted(OTHER_CLI_CASES)
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_CLI_CASES))
+def test_other_cli_bad_inputs_are_422_with_the_cli_message(name, client, capsys):
+    args = OTHER_CLI_CASES[name]
+    split = []
+    for t in args:  # --opt=value -> --opt value
+        split += t.split("=", 1) if t.startswith("--") and "=" in t else [t]
+    code, out, err = run_main(split, capsys)
+    command, params = _argv_to_params(split)
+    r = client.get(f"/api/{command}", params=params)
+    if code == 0:
+        assert r.status_code == 200, r.text
+        return
+    assert code in (1, 2) and err.startswith("Error: "), (code, err)
+    assert r.status_code == 422, r.text
+    assert r.json() == {"error": err.rstrip("\n").split("\n")[-1][len("Error: "):],
+                        "kind": "infeasible" if code == 1 else "bad_input"}

@@ -14,6 +14,7 @@ import click
 
 from .. import __version__
 from ._common import shorten as _shorten
+from ._common import usage_hint
 from . import analyze, bayes, compare, design, evaluate, grid, oc, plan, predictive, report, serve, simon, single
 
 
@@ -36,16 +37,6 @@ for _command in (simon.simon, single.single, design.design, oc.oc, evaluate.eval
 del _command
 
 
-def _hint(error, argv):
-    """What a usage error probably meant: 'evaluate 3 9' is 3/9."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if "unexpected extra argument" in error.format_message() and "evaluate" in args:
-        rest = args[args.index("evaluate") + 1:]
-        if len(rest) >= 2 and rest[0].isascii() and rest[0].isdigit() and rest[1].isascii() and rest[1].isdigit():
-            return f" (the observed result is one argument x/n: did you mean {rest[0]}/{rest[1]}?)"
-    return ""
-
-
 def main(argv=None):
     """Entry point: one-line errors, exit 2 for usage errors, 130 on Ctrl-C."""
     from .. import _interrupt
@@ -57,7 +48,8 @@ def main(argv=None):
         if type(e).__name__.startswith("NoArgsIsHelp"):
             click.echo(e.format_message())
             sys.exit(2)
-        click.echo(f"Error: {_shorten(e.format_message())}{_hint(e, argv)}", err=True)
+        hint = usage_hint(e, sys.argv[1:] if argv is None else argv)
+        click.echo(f"Error: {_shorten(e.format_message())}{hint}", err=True)
         sys.exit(e.exit_code)
     except click.exceptions.Abort:
         click.echo("Interrupted.", err=True)

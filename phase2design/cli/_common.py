@@ -45,6 +45,16 @@ def shorten(message, limit=400):
     return message if len(message) <= limit else message[:limit - 20] + " ... " + message[-15:]
 
 
+def usage_hint(error, args):
+    """What a usage error probably meant, for the command line ``args``: 'evaluate 3 9' is 3/9."""
+    args = list(args)
+    if "unexpected extra argument" in error.format_message() and "evaluate" in args:
+        rest = args[args.index("evaluate") + 1:]
+        if len(rest) >= 2 and rest[0].isascii() and rest[0].isdigit() and rest[1].isascii() and rest[1].isdigit():
+            return f" (the observed result is one argument x/n: did you mean {rest[0]}/{rest[1]}?)"
+    return ""
+
+
 def fail_bad(msg):
     """Stop with exit code 2 and the one-line message ``msg``."""
     raise BadInput(msg)

@@ -195,6 +195,7 @@ def run_command(command, argv, deadline=None, cancelled=None, table=False):
     """
     from ..cli._common import CANCEL_CHECK, EMIT_CAPTURE, Infeasible
     from ..cli._common import shorten as _shorten
+    from ..cli._common import usage_hint
 
     def check():
         if (cancelled is not None and cancelled.is_set()) or (deadline is not None and time.monotonic() > deadline):
@@ -207,7 +208,8 @@ def run_command(command, argv, deadline=None, cancelled=None, table=False):
     except Infeasible as e:
         raise ApiError(422, _shorten(e.format_message()), "infeasible") from None
     except click.ClickException as e:
-        raise _bad(_shorten(e.format_message())) from None
+        positional = argv[argv.index("--") + 1:] if "--" in argv else []
+        raise _bad(_shorten(e.format_message()) + usage_hint(e, [command] + positional)) from None
     except click.exceptions.Exit as e:  # --help and the like: nothing to answer
         raise _bad(f"the command stopped without a result (exit status {e.exit_code})") from None
     except click.exceptions.Abort:
