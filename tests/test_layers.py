@@ -9,7 +9,7 @@ Layers, lowest first (a module may import its own layer and those below, never a
 3 families  families/ (design searches and their registry), present/ (blocks and renderers)
 4 api       the library's public modules: intervals, evaluation, twostage_inference, planning, plots, report, ...
 5 grid      grid/ (scenario grids over the families)
-6 cli       cli/ (click commands over the library)
+6 cli       cli/ (click commands over the library), web/ (the ASGI app: runs the cli commands in-process)
 
 Imports are read from the source with ast, including those inside functions (the lazy ones).
 """
@@ -35,7 +35,7 @@ def layer_of(module):
         return "families"
     if head == "grid":
         return "grid"
-    if head in ("cli", "__main__") or head.startswith("cli_"):
+    if head in ("cli", "web", "__main__") or head.startswith("cli_"):
         return "cli"
     return "api"
 

@@ -13,7 +13,9 @@ import sys
 import click
 
 from .. import __version__
-from . import analyze, bayes, compare, design, evaluate, grid, oc, plan, predictive, report, simon, single
+from ._common import shorten as _shorten
+from ._common import usage_hint
+from . import analyze, bayes, compare, design, evaluate, grid, oc, plan, predictive, report, serve, simon, single
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,25 +32,9 @@ def cli():
 
 
 for _command in (simon.simon, single.single, design.design, oc.oc, evaluate.evaluate, analyze.analyze, report.report,
-                 plan.plan, grid.grid, compare.compare, predictive.predictive, bayes.bayes):
+                 plan.plan, grid.grid, compare.compare, predictive.predictive, bayes.bayes, serve.serve):
     cli.add_command(_command)
 del _command
-
-
-def _shorten(message, limit=400):
-    """Keep an error on one readable line even when it quotes a huge input."""
-    message = " ".join(message.split())
-    return message if len(message) <= limit else message[:limit - 20] + " ... " + message[-15:]
-
-
-def _hint(error, argv):
-    """What a usage error probably meant: 'evaluate 3 9' is 3/9."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if "unexpected extra argument" in error.format_message() and "evaluate" in args:
-        rest = args[args.index("evaluate") + 1:]
-        if len(rest) >= 2 and rest[0].isascii() and rest[0].isdigit() and rest[1].isascii() and rest[1].isdigit():
-            return f" (the observed result is one argument x/n: did you mean {rest[0]}/{rest[1]}?)"
-    return ""
 
 
 def main(argv=None):
@@ -62,7 +48,8 @@ def main(argv=None):
         if type(e).__name__.startswith("NoArgsIsHelp"):
             click.echo(e.format_message())
             sys.exit(2)
-        click.echo(f"Error: {_shorten(e.format_message())}{_hint(e, argv)}", err=True)
+        hint = usage_hint(e, sys.argv[1:] if argv is None else argv)
+        click.echo(f"Error: {_shorten(e.format_message())}{hint}", err=True)
         sys.exit(e.exit_code)
     except click.exceptions.Abort:
         click.echo("Interrupted.", err=True)

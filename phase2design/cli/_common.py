@@ -7,6 +7,7 @@ pandas, matplotlib) and :mod:`phase2design.present` inside their bodies, so
 the command line starts fast.
 """
 
+import contextvars
 import sys
 import time
 
@@ -15,6 +16,15 @@ import click
 from .._validation import is_count
 
 FORMATS = ("table", "json", "csv", "markdown")
+
+#: Set by the web server (phase2design.web) around one command run in a worker thread: a list that
+#: :func:`emit` appends ``(to_dict(), document)`` to instead of printing, so the HTTP answer is the very
+#: object the CLI prints with --format json, or the table it prints (one code path, no copy of a
+#: command's logic).
+EMIT_CAPTURE = contextvars.ContextVar("phase2design_emit_capture", default=None)
+#: Set by the web server: a callable that raises when the request ran out of time or the client left;
+#: :class:`Progress` calls it after every step of a search, so a search stops between steps.
+CANCEL_CHECK = contextvars.ContextVar("phase2design_cancel_check", default=None)
 
 
 class Infeasible(click.ClickException):
@@ -27,6 +37,22 @@ class BadInput(click.ClickException):
     """An argument is malformed or out of range (exit 2)."""
 
     exit_code = 2
+
+
+def shorten(message, limit=400):
+    """Keep an error on one readable line even when it quotes a huge input."""
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[:limit - 20] + " ... " + message[-15:]
+
+
+def usage_hint(error, args):
+    """What a usage error probably meant, for the command line ``args``: 'evaluate 3 9' is 3/9."""
+    args = list(args)
+    if "unexpected extra argument" in error.format_message() and "evaluate" in args:
+        rest = args[args.index("evaluate") + 1:]
+        if len(rest) >= 2 and rest[0].isascii() and rest[0].isdigit() and rest[1].isascii() and rest[1].isdigit():
+            return f" (the observed result is one argument x/n: did you mean {rest[0]}/{rest[1]}?)"
+    return ""
 
 
 def fail_bad(msg):
@@ -276,6 +302,10 @@ def emit(fmt, obj, headers, rows, document):
     """
     from ..present import render as R
 
+    sink = EMIT_CAPTURE.get()
+    if sink is not None:
+        sink.append((obj, document))
+        return
     if fmt == "json":
         click.echo(R.to_json(obj))
     elif fmt == "csv":
@@ -312,12 +342,16 @@ class Progress:
 
     def __init__(self, label, enabled):
         self.label = label
-        self.enabled = enabled and sys.stderr.isatty()
+        # not inside the web server (CANCEL_CHECK set): its terminal is not the client's
+        self.enabled = enabled and sys.stderr.isatty() and CANCEL_CHECK.get() is None
         self.start = time.monotonic()
         self.last = 0.0
         self.shown = False
 
     def __call__(self, n):
+        check = CANCEL_CHECK.get()
+        if check is not None:
+            check()
         if not self.enabled:
             return
         now = time.monotonic()
