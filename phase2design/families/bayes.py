@@ -894,7 +894,6 @@ class _BayesFamily(Family):
     def search(self, p0, p1, alpha, beta, *, nmax=None, progress=None):
         return bayes_design(p0, p1, alpha, beta, monitoring=self.monitoring, nmax=nmax, progress=progress)
 
-
     def cost(self, p0, p1, alpha, beta):
         n = super().cost(p0, p1, alpha, beta)
         return 4 * n * n

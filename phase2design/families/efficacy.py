@@ -330,7 +330,6 @@ class EfficacyFamily(Family):
     def search(self, p0, p1, alpha, beta, *, nmax=None, progress=None):
         return efficacy_design(p0, p1, alpha, beta, nmax=nmax, progress=progress)
 
-
     def cost(self, p0, p1, alpha, beta):
         n = super().cost(p0, p1, alpha, beta)
         return n ** 3

@@ -576,7 +576,6 @@ class SimonFamily(Family):
     def search(self, p0, p1, alpha, beta, *, nmax=None, progress=None):
         return simon_design(p0, p1, alpha, beta, nmax=nmax, progress=progress)
 
-
     def cost(self, p0, p1, alpha, beta):
         n = super().cost(p0, p1, alpha, beta)
         return n * n

@@ -418,7 +418,6 @@ class ThreeStageFamily(Family):
         prog = None if progress is None else (lambda done, total: progress(done))
         return three_stage_design(p0, p1, alpha, beta, nmax=nmax, ensign=self.ensign, progress=prog)
 
-
     def cost(self, p0, p1, alpha, beta):
         n = super().cost(p0, p1, alpha, beta)
         return n ** 4
