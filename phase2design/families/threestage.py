@@ -224,6 +224,8 @@ def three_stage_design(p0, p1, alpha, beta, *, nmax=None, ensign=False, progress
     p0, p1 = check_rates_ordered(p0, p1)
     alpha, beta = _check_errors(alpha, beta)
     nmax = _check_nmax(nmax)
+    if not isinstance(ensign, bool):
+        raise TypeError(f"ensign must be True or False (Ensign et al. 1994 first stage or not), got {ensign!r}")
     family = "ensign" if ensign else "three-stage"
     limit = N_LIMIT if nmax is None else nmax
     n_lo = _smallest_n_ump(p0, p1, alpha * (1 + _SLACK), beta + _SLACK * (1 - beta))

@@ -293,7 +293,9 @@ def plan_designs_table(plan):
              f"{d.r}/{d.n}" if d.bounds is None else d.bounds, fmt(d.en0, 2), fmt(d.pet0, 3),
              fmt(d.attained_alpha, 4), fmt(d.power, 4), fmt(d.assurance, 4), fmt(d.expected_n, 2), fmt(d.pet, 3)]
             for d in plan.designs]
-    return Table(["p1", "design", "r1/n1", "r/n", "EN0", "PET0", "alpha", "power", "assurance", "E[N]", "P(stop)"],
+    # a design beyond two stages sits whole in the last bounds column, in cumulative notation: say so
+    last = "r/n (or all looks)" if any(d.bounds is not None for d in plan.designs) else "r/n"
+    return Table(["p1", "design", "r1/n1", last, "EN0", "PET0", "alpha", "power", "assurance", "E[N]", "P(stop)"],
                  rows, ["r", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r"])
 
 
